@@ -5,6 +5,7 @@ import {
   encode,
   MalformedMessageError,
   MESSAGE_NAMES,
+  type Message,
   type MessageName,
   type MessageOf,
   message,
@@ -68,7 +69,7 @@ const raw = new Encoder({ useRecords: false, tagUint8Array: false });
 
 describe("the CBOR protocol", () => {
   it.each(MESSAGE_NAMES)("round-trips %s as plain CBOR", (name) => {
-    const msg = message(name, samples[name] as never);
+    const msg = message(name, samples[name] as never) as Message;
     const bytes = encode(msg);
     assertPlainCbor(bytes);
     // Byte strings decode as Buffers; compare them as plain bytes.
