@@ -22,6 +22,7 @@ declare namespace WebAssembly {
     name: string;
   }
 
+  // biome-ignore lint/suspicious/noEmptyInterface: opaque, as in TypeScript's DOM lib
   interface Module {}
   var Module: {
     prototype: Module;
@@ -45,8 +46,11 @@ declare namespace WebAssembly {
     shared?: boolean;
   }
   interface Memory {
-    /** An ArrayBuffer, or a SharedArrayBuffer for a shared memory; replaced on every grow. */
-    readonly buffer: ArrayBuffer | SharedArrayBuffer;
+    /**
+     * Replaced on every grow. Typed ArrayBuffer as in TypeScript's DOM lib, so code written
+     * against the standard types compiles; for a shared memory it is a SharedArrayBuffer.
+     */
+    readonly buffer: ArrayBuffer;
     grow(delta: number): number;
   }
   var Memory: {

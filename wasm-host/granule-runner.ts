@@ -1,0 +1,192 @@
+// Parent side of a granule: starts its worker thread, streams its output to callbacks and turns
+// whatever happens to the thread into exactly one outcome. Nothing a granule does, traps,
+// exhausting its heap, a crashing worker, can throw into or crash the calling process:
+// runGranule never throws, and `done` always resolves.
+
+import { MessageChannel, type TransferListItem, Worker } from "node:worker_threads";
+import type { GranuleLaunch } from "./launch.js";
+import type { GranuleOutcome } from "./outcome.js";
+import type { WasiState } from "./wasi/mod.js";
+import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
+import { compiledModuleUrl } from "./worker-url.js";
+
+export interface GranuleCallbacks {
+  /** A chunk the program wrote to stdout (a private copy), in order, as it was written. */
+  onStdout(bytes: Uint8Array): void;
+  onStderr(bytes: Uint8Array): void;
+  /**
+   * Messages from import providers (ctx.postToHost). A provider message arriving without this
+   * callback fails the granule rather than being dropped.
+   */
+  onProviderMessage?(message: unknown): void;
+}
+
+export interface GranuleStarted {
+  /** Host-wide wall clock (performance.timeOrigin + performance.now(), ms) as the entry began. */
+  readonly at: number;
+}
+
+export interface GranuleHandle {
+  /** Wall clock (same scale as started.at) when runGranule was called. */
+  readonly launchedAt: number;
+  /** Resolves as the entry export is about to run; rejects if the granule ends before that. */
+  readonly started: Promise<GranuleStarted>;
+  readonly done: Promise<GranuleOutcome>;
+  /** The WASI state at the end of the run, once done resolved (null if it never got that far). */
+  finalWasiState(): WasiState | null;
+  /** Hands a message to the granule's providers (ctx.receiveFromHost). */
+  postToGranule(message: unknown, transfer?: readonly TransferListItem[]): void;
+  /** Stops the granule; done resolves "failed" with reason "killed" unless it had ended already. */
+  kill(): Promise<void>;
+}
+
+const DEFAULT_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 };
+
+let workerUrl: URL | undefined;
+
+export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): GranuleHandle {
+  const launchedAt = performance.timeOrigin + performance.now();
+  const name = launch.name ?? "granule";
+  let settleDone!: (o: GranuleOutcome) => void;
+  const done = new Promise<GranuleOutcome>((resolve) => {
+    settleDone = resolve;
+  });
+  let resolveStarted!: (s: GranuleStarted) => void;
+  let rejectStarted!: (e: Error) => void;
+  const started = new Promise<GranuleStarted>((resolve, reject) => {
+    resolveStarted = resolve;
+    rejectStarted = reject;
+  });
+  // A caller interested only in `done` must not get an unhandled rejection from `started`.
+  started.catch(() => {});
+
+  let finished = false;
+  let finalState: WasiState | null = null;
+  let worker: Worker | undefined;
+  const finish = (outcome: GranuleOutcome): void => {
+    if (finished) return;
+    finished = true;
+    rejectStarted(new Error(`${name} ended before its entry ran: ${describe(outcome)}`));
+    settleDone(outcome);
+    // The thread has nothing left to do; do not let a provider's open handle keep it alive.
+    void worker?.terminate();
+  };
+
+  const mailboxSignal = new SharedArrayBuffer(4);
+  const signal = new Int32Array(mailboxSignal);
+  const { port1: mailboxIn, port2: mailboxOut } = new MessageChannel();
+
+  try {
+    workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
+    const { transferList = [], limits = {}, ...rest } = launch;
+    const workerLaunch: WorkerLaunch = rest;
+    const workerData: GranuleWorkerData = { launch: workerLaunch, mailbox: mailboxOut, mailboxSignal };
+    worker = new Worker(workerUrl, {
+      name,
+      workerData,
+      transferList: [mailboxOut, ...transferList],
+      resourceLimits: { ...DEFAULT_LIMITS, ...limits },
+      // Flags of the parent (test runners, loaders) are not meant for granule threads.
+      execArgv: [],
+    });
+  } catch (e) {
+    mailboxIn.close();
+    finish({ kind: "failed", reason: "worker-crash", message: `could not start ${name}: ${messageOf(e)}` });
+    return handle();
+  }
+
+  const callback = (what: string, call: () => void): void => {
+    try {
+      call();
+    } catch (e) {
+      finish({ kind: "failed", reason: "host-callback", message: `${what} callback threw: ${messageOf(e)}` });
+    }
+  };
+
+  worker.on("message", (msg: WorkerToParent) => {
+    if (finished) return;
+    switch (msg.type) {
+      case "stdout":
+        callback("onStdout", () => callbacks.onStdout(msg.bytes));
+        break;
+      case "stderr":
+        callback("onStderr", () => callbacks.onStderr(msg.bytes));
+        break;
+      case "started":
+        resolveStarted({ at: msg.at });
+        break;
+      case "provider": {
+        const onMessage = callbacks.onProviderMessage;
+        if (onMessage === undefined) {
+          finish({
+            kind: "failed",
+            reason: "host-callback",
+            message: `${name}: an import provider posted a message but runGranule was given no onProviderMessage`,
+          });
+        } else {
+          callback("onProviderMessage", () => onMessage(msg.message));
+        }
+        break;
+      }
+      case "done":
+        finalState = msg.wasiState;
+        finish(msg.outcome);
+        break;
+    }
+  });
+  worker.on("messageerror", (e) => {
+    finish({ kind: "failed", reason: "worker-crash", message: `${name}: undecodable message: ${e.message}` });
+  });
+  worker.on("error", (e: Error & { code?: string }) => {
+    finish(
+      e.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? { kind: "failed", reason: "out-of-memory", message: `${name}: ${e.message}` }
+        : { kind: "failed", reason: "worker-crash", message: `${name}: worker thread error: ${e.message}` },
+    );
+  });
+  worker.on("exit", (code) => {
+    mailboxIn.close();
+    finish({
+      kind: "failed",
+      reason: "worker-crash",
+      message: `${name}: worker thread exited (code ${code}) without reporting an outcome`,
+    });
+  });
+
+  return handle();
+
+  function handle(): GranuleHandle {
+    return {
+      launchedAt,
+      started,
+      done,
+      finalWasiState: () => finalState,
+      postToGranule(message, transfer) {
+        if (finished) throw new Error(`${name} has ended; it cannot receive messages`);
+        mailboxIn.postMessage(message, transfer);
+        // postMessage has queued the message by now, so the worker finds it once woken.
+        Atomics.add(signal, 0, 1);
+        Atomics.notify(signal, 0);
+      },
+      async kill() {
+        finish({ kind: "failed", reason: "killed", message: `${name} was killed` });
+        await worker?.terminate();
+      },
+    };
+  }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function describe(outcome: GranuleOutcome): string {
+  switch (outcome.kind) {
+    case "exited":
+      return `exited with code ${outcome.code}`;
+    case "trapped":
+      return `trapped: ${outcome.message}`;
+    case "failed":
+      return `failed (${outcome.reason}): ${outcome.message}`;
+  }
+}

@@ -1,0 +1,223 @@
+// Worker-thread entry of one granule: builds WASI and the import providers, instantiates the
+// module, calls its entry export and reports to the parent (granule-runner.ts) as it goes.
+// Whatever happens here ends in exactly one "done" message carrying an outcome; the parent also
+// copes with this thread dying without one.
+
+import {
+  type MessagePort,
+  parentPort,
+  receiveMessageOnPort,
+  type TransferListItem,
+  workerData,
+} from "node:worker_threads";
+import { GranuleSetupError, outcomeFromError } from "./classify.js";
+import type { ImportContext, ImportProvider, LaunchInfo, ProviderImports } from "./imports.js";
+import { type ImportSource, linkImports } from "./link.js";
+import type { GranuleOutcome } from "./outcome.js";
+import {
+  createWasiState,
+  parseWasiState,
+  WASI_NAMESPACE,
+  WasiExit,
+  type WasiIo,
+  WasiPreview1,
+  type WasiState,
+} from "./wasi/mod.js";
+import type { GranuleWorkerData, WorkerToParent } from "./worker-protocol.js";
+
+const port = parentPort;
+if (port === null) throw new Error("granule-worker.js must run as a worker thread");
+const data = workerData as GranuleWorkerData;
+const launch = data.launch;
+const label = launch.name ?? "granule";
+
+function post(message: WorkerToParent, transfer?: readonly TransferListItem[]): void {
+  port?.postMessage(message, transfer);
+}
+
+/** Copies bytes out of (possibly shared, possibly growing) memory into a transferable buffer. */
+function ownCopy(bytes: Uint8Array): Uint8Array {
+  return bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : bytes.slice();
+}
+
+const io: WasiIo = {
+  writeStdout(bytes) {
+    const own = ownCopy(bytes);
+    post({ type: "stdout", bytes: own }, [own.buffer as ArrayBuffer]);
+  },
+  writeStderr(bytes) {
+    const own = ownCopy(bytes);
+    post({ type: "stderr", bytes: own }, [own.buffer as ArrayBuffer]);
+  },
+};
+
+function receiveFromHost(mailbox: MessagePort, signal: Int32Array, timeoutMs?: number) {
+  const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : performance.now() + timeoutMs;
+  for (;;) {
+    // Read the counter before looking, so a post landing in between makes the wait return at once.
+    const seen = Atomics.load(signal, 0);
+    const mail = receiveMessageOnPort(mailbox);
+    if (mail !== undefined) return { message: mail.message as unknown };
+    const left = deadline - performance.now();
+    if (left <= 0) return undefined;
+    Atomics.wait(signal, 0, seen, Number.isFinite(left) ? left : undefined);
+  }
+}
+
+async function compileModule(): Promise<WebAssembly.Module> {
+  if (launch.module instanceof WebAssembly.Module) return launch.module;
+  try {
+    return await WebAssembly.compile(launch.module);
+  } catch (e) {
+    throw new GranuleSetupError(
+      "invalid-module",
+      `${label}: the ${launch.module.byteLength} bytes given are not valid WebAssembly: ${
+        e instanceof Error ? e.message : String(e)
+      }`,
+      { cause: e },
+    );
+  }
+}
+
+function initialWasiState(): WasiState {
+  try {
+    return launch.wasiState !== undefined
+      ? parseWasiState(launch.wasiState)
+      : createWasiState(launch.args, launch.env ?? {});
+  } catch (e) {
+    throw new GranuleSetupError("bad-launch", e instanceof Error ? e.message : String(e), { cause: e });
+  }
+}
+
+async function loadProvider(url: string, ctx: ImportContext): Promise<ProviderImports> {
+  let mod: Partial<ImportProvider>;
+  try {
+    mod = (await import(url)) as Partial<ImportProvider>;
+  } catch (e) {
+    throw new GranuleSetupError(
+      "provider",
+      `could not load import provider ${url}: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+  if (typeof mod.createImports !== "function") {
+    throw new GranuleSetupError(
+      "provider",
+      `import provider ${url} does not export a createImports function`,
+    );
+  }
+  try {
+    const made = await mod.createImports(ctx);
+    if (typeof made !== "object" || made === null || typeof made.imports !== "object") {
+      throw new Error("createImports must return { imports: { namespace: { name: fn } } }");
+    }
+    return made;
+  } catch (e) {
+    if (e instanceof GranuleSetupError) throw e;
+    throw new GranuleSetupError(
+      "provider",
+      `import provider ${url} failed in createImports: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+}
+
+async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | undefined }> {
+  let wasi: WasiPreview1 | undefined;
+  let instance: WebAssembly.Instance | undefined;
+  let memory: WebAssembly.Memory | undefined = launch.memory;
+  let entry: (...args: (number | bigint)[]) => unknown;
+  try {
+    const module = await compileModule();
+    const state = initialWasiState();
+    const liveWasi = new WasiPreview1(state, io);
+    wasi = liveWasi;
+    const signal = new Int32Array(data.mailboxSignal);
+    const entryName = launch.entry ?? "_start";
+    const info: LaunchInfo = {
+      name: label,
+      args: state.args,
+      entry: entryName,
+      providerData: launch.providerData,
+    };
+    const getMemory = (): WebAssembly.Memory => {
+      if (memory === undefined) throw new Error(`${label}: memory() called before instantiation`);
+      return memory;
+    };
+    const ctx: ImportContext = {
+      launch: info,
+      providerData: launch.providerData,
+      module,
+      memory: getMemory,
+      instance: () => {
+        if (instance === undefined) throw new Error(`${label}: instance() called before instantiation`);
+        return instance;
+      },
+      postToHost: (message, transfer) => post({ type: "provider", message }, transfer),
+      receiveFromHost: (timeoutMs) => receiveFromHost(data.mailbox, signal, timeoutMs),
+      writeStdout: (bytes) => io.writeStdout(bytes),
+      writeStderr: (bytes) => io.writeStderr(bytes),
+      exit: (code) => {
+        throw new WasiExit(code >>> 0);
+      },
+      wasiState: () => liveWasi.getState(),
+    };
+
+    const sources: ImportSource[] = [
+      { label: "WASI", imports: { [WASI_NAMESPACE]: liveWasi.imports(module) } },
+    ];
+    const hooks: (() => void)[] = [];
+    for (const url of launch.providers ?? []) {
+      const made = await loadProvider(url, ctx);
+      sources.push({ label: url, imports: made.imports });
+      if (made.afterInstantiate !== undefined) hooks.push(made.afterInstantiate);
+    }
+    const imports = linkImports(module, sources, launch.memory);
+
+    instance = new WebAssembly.Instance(module, imports);
+    if (memory === undefined) {
+      const exported = instance.exports.memory;
+      if (!(exported instanceof WebAssembly.Memory)) {
+        throw new GranuleSetupError(
+          "bad-launch",
+          `${label}: the module neither imports nor exports a memory`,
+        );
+      }
+      memory = exported;
+    }
+    liveWasi.bindMemory(getMemory);
+    const fn = instance.exports[entryName];
+    if (typeof fn !== "function") {
+      throw new GranuleSetupError(
+        "bad-launch",
+        `${label}: the module has no exported function "${entryName}"`,
+      );
+    }
+    entry = fn as (...args: (number | bigint)[]) => unknown;
+    for (const hook of hooks) hook();
+  } catch (e) {
+    return { outcome: outcomeFromError(e, "setup"), wasi };
+  }
+
+  post({ type: "started", at: performance.timeOrigin + performance.now() });
+  try {
+    entry(...(launch.entryArgs ?? []));
+    return { outcome: { kind: "exited", code: 0 }, wasi };
+  } catch (e) {
+    return { outcome: outcomeFromError(e, "run"), wasi };
+  }
+}
+
+const { outcome, wasi } = await run();
+let wasiState: WasiState | null = null;
+try {
+  wasiState = wasi?.getState() ?? null;
+} catch {
+  // The state is a courtesy for diagnostics and snapshots; the outcome must still be reported.
+}
+post({ type: "done", outcome, wasiState });
+data.mailbox.close();

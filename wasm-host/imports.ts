@@ -1,0 +1,62 @@
+// The extension point through which MPI, OpenMP and other host calls plug into a granule without
+// touching the runner.
+//
+// A provider is an ES module, compiled to JavaScript (the worker imports it by file URL: use
+// compiledModuleUrl() to name it from TypeScript), that exports
+//
+//     export function createImports(ctx: ImportContext): ProviderImports | Promise<ProviderImports>
+//
+// Launch it with `runGranule({ ..., providers: [url.href], providerData }, callbacks)`. In the
+// worker, createImports runs once before instantiation; its functions are linked beside WASI (a
+// name two sources both supply is an error, not an override). ctx.memory() and ctx.instance()
+// work from afterInstantiate on, i.e. inside every import call. Messages a provider posts with
+// ctx.postToHost reach the parent's onProviderMessage callback; the parent's
+// handle.postToGranule(msg) is received, blocking if need be, with ctx.receiveFromHost().
+// An error thrown from an import unwinds the program: the granule ends "failed" (reason
+// "provider") with the error's message, except ctx.exit(code), which ends it "exited".
+
+import type { TransferListItem } from "node:worker_threads";
+import type { WasiState } from "./wasi/mod.js";
+
+/** The launch as the worker sees it (without module and memory, reachable through the context). */
+export interface LaunchInfo {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly entry: string;
+  readonly providerData: unknown;
+}
+
+export interface ImportContext {
+  readonly launch: LaunchInfo;
+  /** Shortcut for launch.providerData. */
+  readonly providerData: unknown;
+  readonly module: WebAssembly.Module;
+  /** The granule's linear memory; throws before instantiation. Re-read its buffer after any grow. */
+  memory(): WebAssembly.Memory;
+  /** The instance; throws before instantiation. */
+  instance(): WebAssembly.Instance;
+  /** Sends a structured-clonable message to the parent's onProviderMessage. */
+  postToHost(message: unknown, transfer?: readonly TransferListItem[]): void;
+  /**
+   * Takes the next message the parent sent with postToGranule, waiting up to timeoutMs
+   * (default: forever; 0: do not wait). Undefined on timeout.
+   */
+  receiveFromHost(timeoutMs?: number): { readonly message: unknown } | undefined;
+  writeStdout(bytes: Uint8Array): void;
+  writeStderr(bytes: Uint8Array): void;
+  /** Ends the program as proc_exit would (MPI_Abort, for instance). */
+  exit(code: number): never;
+  /** The granule's WASI state now, for snapshots. */
+  wasiState(): WasiState;
+}
+
+export interface ProviderImports {
+  /** namespace -> name -> import, e.g. { env: { MPI_Send: ... } }. */
+  readonly imports: WebAssembly.Imports;
+  /** Runs after instantiation, before the entry export (set up TLS, the stack pointer, ...). */
+  readonly afterInstantiate?: () => void;
+}
+
+export interface ImportProvider {
+  createImports(ctx: ImportContext): ProviderImports | Promise<ProviderImports>;
+}

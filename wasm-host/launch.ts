@@ -1,0 +1,40 @@
+// What the host hands the runner to start one granule. Everything except the callbacks crosses
+// into the worker thread, so it must be structured-clonable (a WebAssembly.Module and a shared
+// WebAssembly.Memory are).
+
+import type { TransferListItem } from "node:worker_threads";
+import type { WasiState } from "./wasi/mod.js";
+
+export interface GranuleResourceLimits {
+  /** JS heap of the worker (WebAssembly memory is not counted here). Default 256. */
+  readonly maxOldGenerationSizeMb?: number;
+  readonly maxYoungGenerationSizeMb?: number;
+  /** Native stack of the worker, which WebAssembly frames use too. Default 8. */
+  readonly stackSizeMb?: number;
+}
+
+export interface GranuleLaunch {
+  /** The program: a module compiled by ModuleCache, or raw bytes that the worker compiles. */
+  readonly module: WebAssembly.Module | Uint8Array;
+  /** argv, argv[0] included. Ignored when wasiState is given. */
+  readonly args: readonly string[];
+  /** Environment the program sees. Ignored when wasiState is given. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** WASI state to resume with (from a snapshot) instead of a fresh one. */
+  readonly wasiState?: WasiState;
+  /** Export to call; default "_start". An OpenMP thread names its thread entry here. */
+  readonly entry?: string;
+  /** Arguments for the entry export (none for _start). */
+  readonly entryArgs?: readonly (number | bigint)[];
+  /** A memory to supply for the module's memory import (shared memory of OpenMP threads). */
+  readonly memory?: WebAssembly.Memory;
+  /** File URLs of compiled import provider modules (see imports.ts), imported in the worker. */
+  readonly providers?: readonly string[];
+  /** Structured-clonable data for the providers (SharedArrayBuffers, ports, ...). */
+  readonly providerData?: unknown;
+  /** Objects inside providerData to transfer rather than copy (MessagePorts, ArrayBuffers). */
+  readonly transferList?: readonly TransferListItem[];
+  readonly limits?: GranuleResourceLimits;
+  /** Shown in worker names and error messages, e.g. "job-7/rank-3". */
+  readonly name?: string;
+}

@@ -1,0 +1,25 @@
+// The one public entry of the wasm-host room: run WebAssembly granules in worker threads with our
+// own WASI, compile modules once by content hash, and plug host calls in as import providers.
+// Other rooms import only from here (sub-rooms such as mpi/ and omp/ may also use ./imports.js).
+
+export { errorFromOutcome, GranuleFailedError, GranuleTrapError, InvalidModuleError } from "./errors.js";
+export {
+  type GranuleCallbacks,
+  type GranuleHandle,
+  type GranuleStarted,
+  runGranule,
+} from "./granule-runner.js";
+export type { ImportContext, ImportProvider, LaunchInfo, ProviderImports } from "./imports.js";
+export type { GranuleLaunch, GranuleResourceLimits } from "./launch.js";
+export { type CompiledModule, ModuleCache, moduleHash } from "./module-cache.js";
+export type { FailureReason, GranuleOutcome } from "./outcome.js";
+export {
+  createWasiState,
+  parseWasiState,
+  sharedNowNs,
+  WASI_NAMESPACE,
+  WasiExit,
+  type WasiState,
+  WasiStateError,
+} from "./wasi/mod.js";
+export { compiledModuleUrl } from "./worker-url.js";
