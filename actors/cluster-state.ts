@@ -1,0 +1,146 @@
+// The planner's view of the cluster: hosts and their slots, jobs and their placement, the FIFO
+// queue. Plain data and pure updates, so the planner's bus code stays thin and this part can be
+// tested and fed to policies directly.
+import type { GranuleState, MessageOf } from "../bus/mod.js";
+import { crossVmLinks } from "../policies/links.js";
+import type { ClusterView, HostView, JobView } from "../policies/types.js";
+
+export type JobKind = MessageOf<"job_submit">["kind"];
+export type JobState = MessageOf<"cluster_status">["jobs"][number]["state"];
+export type GranuleOutcome = MessageOf<"granule_ended">["outcome"];
+
+export interface HostRecord {
+  readonly name: string;
+  readonly slots: number;
+  readonly spot: boolean;
+  lastSeen: number;
+  alive: boolean;
+  /** Last states the host reported, by "job/granule". */
+  readonly granuleStates: Map<string, GranuleState>;
+}
+
+export interface GranuleEnd {
+  readonly outcome: GranuleOutcome;
+  readonly exitCode?: number;
+  readonly message?: string;
+  readonly host: string;
+}
+
+export interface JobRecord {
+  readonly submit: MessageOf<"job_submit">;
+  state: JobState;
+  /** Host of each granule; empty while queued. */
+  placement: string[];
+  readonly ended: Map<number, GranuleEnd>;
+  readonly submittedAt: number;
+  exitCode?: number;
+  error?: string;
+}
+
+export class ClusterState {
+  readonly hosts = new Map<string, HostRecord>();
+  readonly jobs = new Map<string, JobRecord>();
+  /** Job ids waiting for room, first come first served. */
+  readonly queue: string[] = [];
+
+  upsertHost(name: string, slots: number, spot: boolean, now: number): HostRecord {
+    const existing = this.hosts.get(name);
+    if (existing && existing.alive && existing.slots === slots) {
+      existing.lastSeen = now;
+      return existing;
+    }
+    const record: HostRecord = { name, slots, spot, lastSeen: now, alive: true, granuleStates: new Map() };
+    this.hosts.set(name, record);
+    return record;
+  }
+
+  /** Slots in use on a host: granules of running jobs placed there that have not ended. */
+  usedSlots(host: string): number {
+    let used = 0;
+    for (const job of this.jobs.values()) {
+      if (job.state !== "running") continue;
+      job.placement.forEach((h, g) => {
+        if (h === host && !job.ended.has(g)) used++;
+      });
+    }
+    return used;
+  }
+
+  /** The view policies decide on: live hosts only, and the slots each running job holds there. */
+  view(): ClusterView {
+    const used = new Map<string, Map<string, number>>();
+    const jobs: JobView[] = [];
+    for (const job of this.jobs.values()) {
+      if (job.state !== "running") continue;
+      jobs.push({ id: job.submit.jobId, kind: job.submit.kind, placement: job.placement });
+      job.placement.forEach((h, g) => {
+        if (job.ended.has(g)) return;
+        const perJob = used.get(h) ?? new Map<string, number>();
+        perJob.set(job.submit.jobId, (perJob.get(job.submit.jobId) ?? 0) + 1);
+        used.set(h, perJob);
+      });
+    }
+    const hosts: HostView[] = [...this.hosts.values()]
+      .filter((h) => h.alive)
+      .map((h) => ({ name: h.name, slots: h.slots, used: used.get(h.name) ?? new Map() }));
+    return { hosts, jobs };
+  }
+
+  /** Total slots of live hosts: a job larger than this can never run and is refused at submit. */
+  capacity(): number {
+    let slots = 0;
+    for (const h of this.hosts.values()) if (h.alive) slots += h.slots;
+    return slots;
+  }
+
+  /** The job's result once every granule has ended, else undefined. */
+  static outcome(
+    job: JobRecord,
+  ): { state: "finished" | "failed"; exitCode?: number; error?: string } | undefined {
+    if (job.ended.size < job.submit.size) return undefined;
+    return (
+      ClusterState.failureOf(job) ?? {
+        state: "finished",
+        exitCode: [...job.ended.values()].find((e) => e.exitCode !== 0)?.exitCode ?? 0,
+      }
+    );
+  }
+
+  /** The first granule failure of a job (trap, crash, lost host), which fails the whole job. */
+  static failureOf(job: JobRecord): { state: "failed"; error: string } | undefined {
+    const failures = [...job.ended.entries()]
+      .filter(([, e]) => e.outcome !== "exited")
+      .sort(([a], [b]) => a - b);
+    const first = failures[0];
+    if (!first) return undefined;
+    const [granule, end] = first;
+    return {
+      state: "failed",
+      error: `granule ${granule} on ${end.host} ${end.outcome}: ${end.message ?? "no message"}`,
+    };
+  }
+
+  statusMessage(): Omit<MessageOf<"cluster_status">, "type"> {
+    return {
+      hosts: [...this.hosts.values()].map((h) => ({
+        name: h.name,
+        slots: h.slots,
+        used: h.alive ? this.usedSlots(h.name) : 0,
+        spot: h.spot,
+        alive: h.alive,
+      })),
+      jobs: [...this.jobs.values()].map((j) => ({
+        id: j.submit.jobId,
+        kind: j.submit.kind,
+        state: j.state,
+        size: j.submit.size,
+        placement: j.placement.map((host, granule) => ({ granule, host })),
+        crossVmLinks: j.placement.length ? crossVmLinks(j.placement) : 0,
+        submittedAt: j.submittedAt,
+        ...(j.exitCode !== undefined ? { exitCode: j.exitCode } : {}),
+        ...(j.error !== undefined ? { error: j.error } : {}),
+      })),
+      queue: [...this.queue],
+    };
+  }
+}

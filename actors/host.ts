@@ -1,0 +1,314 @@
+// The host actor: one per VM. It registers its vCPU slots with the planner and heartbeats,
+// starts the granules the planner places here (each in its own worker thread), publishes every
+// lifecycle transition and the granules' output to the jobs stream, and reports each granule's
+// end to the planner. Nothing a granule does can take the host down.
+import { match } from "ts-pattern";
+import {
+  type Bus,
+  DurablePublisher,
+  ensureJobsStream,
+  type GranuleState,
+  type Message,
+  type MessageOf,
+  ModuleStore,
+  message,
+  RejectedError,
+  subjects,
+} from "../bus/mod.js";
+import {
+  type CompiledModule,
+  type GranuleHandle,
+  type GranuleOutcome,
+  ModuleCache,
+  runGranule,
+} from "../wasm-host/mod.js";
+import { GranuleLifecycle } from "./granule.js";
+import type { Logger } from "./log.js";
+import { OutputPump } from "./output-pump.js";
+
+export const HOST_ACCEPTS = ["granny.v1.granules_start", "granny.v1.job_stop"] as const;
+
+export interface HostOptions {
+  readonly bus: Bus;
+  readonly log: Logger;
+  readonly name: string;
+  readonly slots: number;
+  readonly spot?: boolean;
+  readonly heartbeatMs?: number;
+}
+
+interface RunningGranule {
+  readonly jobId: string;
+  readonly granule: number;
+  readonly lifecycle: GranuleLifecycle;
+  /** Lifecycle events and output, published in order. */
+  readonly events: SerialQueue;
+  handle?: GranuleHandle;
+  stopReason?: string;
+}
+
+/** Runs async tasks one after another: keeps each granule's events in the order they happened. */
+class SerialQueue {
+  private tail: Promise<void> = Promise.resolve();
+  push(task: () => Promise<void>): Promise<void> {
+    this.tail = this.tail.then(task, task);
+    return this.tail;
+  }
+}
+
+export class HostActor {
+  private readonly granules = new Map<string, RunningGranule>();
+  private readonly publisher: DurablePublisher;
+  private readonly compiled = new Map<string, Promise<CompiledModule>>();
+  private readonly cache = new ModuleCache();
+  private modules: ModuleStore | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private registered = false;
+  private stopping = false;
+
+  constructor(private readonly opts: HostOptions) {
+    this.publisher = new DurablePublisher(opts.bus);
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  async start(): Promise<void> {
+    await ensureJobsStream(this.opts.bus);
+    this.modules = await ModuleStore.open(this.opts.bus);
+    this.opts.bus.serve(subjects.host(this.opts.name), HOST_ACCEPTS, (msg) => this.handle(msg), {
+      onError: (err) => this.opts.log.warn(`refused a message: ${err.message}`),
+    });
+    await this.opts.bus.flush();
+    await this.register();
+    const every = this.opts.heartbeatMs ?? 1000;
+    this.heartbeat = setInterval(() => void this.beat(), every);
+  }
+
+  /** Leaves the cluster: tells the planner, then stops every granule. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+    await this.opts.bus
+      .request(subjects.planner, message("host_leave", { host: this.opts.name }), ["granny.v1.ack"], {
+        timeoutMs: 2000,
+      })
+      .catch(() => undefined);
+    await Promise.all([...this.granules.values()].map((g) => g.handle?.kill()));
+  }
+
+  private handle(msg: Message & { type: (typeof HOST_ACCEPTS)[number] }): Message | Promise<Message> {
+    return match(msg)
+      .with({ type: "granny.v1.granules_start" }, (m) => this.onStart(m))
+      .with({ type: "granny.v1.job_stop" }, (m) => this.onStop(m))
+      .exhaustive();
+  }
+
+  private async register(): Promise<void> {
+    for (let attempt = 0; !this.stopping; attempt++) {
+      try {
+        await this.opts.bus.request(
+          subjects.planner,
+          message("host_register", {
+            host: this.opts.name,
+            slots: this.opts.slots,
+            spot: this.opts.spot ?? false,
+          }),
+          ["granny.v1.ack"],
+          { timeoutMs: 2000 },
+        );
+        this.registered = true;
+        this.opts.log.info(`host ${this.opts.name} registered with ${this.opts.slots} slots`);
+        return;
+      } catch (err) {
+        if (err instanceof RejectedError) throw err;
+        if (attempt % 10 === 0) this.opts.log.info(`waiting for the planner (${(err as Error).message})`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    if (!this.registered || this.stopping) return;
+    const granules = [...this.granules.values()].map((g) => ({
+      jobId: g.jobId,
+      granule: g.granule,
+      state: g.lifecycle.state,
+    }));
+    try {
+      await this.opts.bus.request(
+        subjects.planner,
+        message("host_heartbeat", { host: this.opts.name, slots: this.opts.slots, granules }),
+        ["granny.v1.ack"],
+        { timeoutMs: 2000 },
+      );
+    } catch (err) {
+      if (err instanceof RejectedError) {
+        // The planner does not know us (it restarted, or declared us gone): register again.
+        this.registered = false;
+        this.opts.log.warn(`planner: ${err.message}`);
+        await this.register().catch((e: Error) => this.opts.log.error(e.message));
+      } else {
+        this.opts.log.debug(`heartbeat failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private onStart(m: MessageOf<"granules_start">): Message {
+    const busy = this.granules.size;
+    if (busy + m.granules.length > this.opts.slots) {
+      throw new RejectedError(
+        `host ${this.opts.name} has ${this.opts.slots - busy} free slots, not ${m.granules.length}`,
+      );
+    }
+    for (const granule of m.granules) {
+      const key = `${m.jobId}/${granule}`;
+      if (this.granules.has(key)) throw new RejectedError(`granule ${key} already runs here`);
+    }
+    for (const granule of m.granules) {
+      const record: RunningGranule = {
+        jobId: m.jobId,
+        granule,
+        events: new SerialQueue(),
+        lifecycle: new GranuleLifecycle(
+          { jobId: m.jobId, granule, host: this.opts.name },
+          {
+            onTransition: (t) =>
+              this.publishTransition(record, t.from, t.to, t.event.type, t.context.failure),
+            onRefused: (err) => this.opts.log.warn(`${m.jobId}/${granule}: ${err.message}`),
+          },
+        ),
+      };
+      this.granules.set(`${m.jobId}/${granule}`, record);
+      void this.run(record, m);
+    }
+    return message("ack", {});
+  }
+
+  private onStop(m: MessageOf<"job_stop">): Message {
+    for (const g of this.granules.values()) {
+      if (g.jobId !== m.jobId) continue;
+      g.stopReason = m.reason;
+      void g.handle?.kill();
+    }
+    return message("ack", {});
+  }
+
+  private async run(g: RunningGranule, m: MessageOf<"granules_start">): Promise<void> {
+    const pumps = {
+      stdout: new OutputPump((data) => this.publishOutput(g, "stdout", data)),
+      stderr: new OutputPump((data) => this.publishOutput(g, "stderr", data)),
+    };
+    let outcome: GranuleOutcome;
+    try {
+      g.lifecycle.apply({ type: "LOAD" });
+      const compiled = await this.module(m.module.hash);
+      if (g.stopReason !== undefined) throw new Error(`stopped before start: ${g.stopReason}`);
+      const handle = runGranule(
+        {
+          module: compiled.module,
+          args: [m.module.name, ...m.args],
+          env: m.env,
+          name: `${m.jobId}/${g.granule}`,
+        },
+        { onStdout: (b) => pumps.stdout.write(b), onStderr: (b) => pumps.stderr.write(b) },
+      );
+      g.handle = handle;
+      handle.started.then(
+        () => g.lifecycle.apply({ type: "STARTED" }),
+        () => undefined,
+      );
+      outcome = await handle.done;
+    } catch (err) {
+      outcome = { kind: "failed", reason: "bad-launch", message: (err as Error).message };
+    }
+    await Promise.all([pumps.stdout.close(), pumps.stderr.close()]);
+    if (outcome.kind === "exited") {
+      if (!g.lifecycle.apply({ type: "EXIT", code: outcome.code })) {
+        // It exited before it was seen starting (a very short program): started resolves first.
+        g.lifecycle.apply({ type: "STARTED" });
+        g.lifecycle.apply({ type: "EXIT", code: outcome.code });
+      }
+    } else {
+      const reason =
+        g.stopReason !== undefined && outcome.kind === "failed" && outcome.reason === "killed"
+          ? `stopped: ${g.stopReason}`
+          : outcome.message;
+      g.lifecycle.apply({ type: "FAIL", reason });
+    }
+    await g.events.push(async () => {});
+    this.granules.delete(`${g.jobId}/${g.granule}`);
+    g.lifecycle.stop();
+    await this.reportEnd(g, outcome);
+  }
+
+  private module(hash: string): Promise<CompiledModule> {
+    let compiled = this.compiled.get(hash);
+    if (!compiled) {
+      const store = this.modules;
+      if (!store) throw new Error("host is not started");
+      compiled = store.get(hash).then((bytes) => this.cache.compile(bytes));
+      this.compiled.set(hash, compiled);
+      compiled.catch(() => this.compiled.delete(hash));
+    }
+    return compiled;
+  }
+
+  private async reportEnd(g: RunningGranule, outcome: GranuleOutcome): Promise<void> {
+    const end = message("granule_ended", {
+      jobId: g.jobId,
+      granule: g.granule,
+      host: this.opts.name,
+      outcome: outcome.kind === "exited" ? "exited" : outcome.kind === "trapped" ? "trapped" : "failed",
+      ...(outcome.kind === "exited" ? { exitCode: outcome.code } : { message: outcome.message }),
+    });
+    // The planner must hear of every end, or a job would wait forever: retry until it answers.
+    for (let attempt = 0; attempt < 60; attempt++) {
+      try {
+        await this.opts.bus.request(subjects.planner, end, ["granny.v1.ack"], { timeoutMs: 2000 });
+        return;
+      } catch (err) {
+        if (attempt === 0)
+          this.opts.log.warn(`reporting the end of ${g.jobId}/${g.granule}: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    this.opts.log.error(`gave up reporting the end of ${g.jobId}/${g.granule}`);
+  }
+
+  private publishTransition(
+    g: RunningGranule,
+    from: GranuleState,
+    to: GranuleState,
+    event: string,
+    failure: string | null,
+  ) {
+    const msg = message("lifecycle", {
+      jobId: g.jobId,
+      granule: g.granule,
+      host: this.opts.name,
+      from,
+      to,
+      event,
+      at: Date.now(),
+      ...(to === "failed" && failure ? { detail: failure } : {}),
+    });
+    void g.events.push(() =>
+      this.publisher
+        .publish(subjects.jobEvent(g.jobId, g.granule), msg)
+        .catch((err: Error) => this.opts.log.warn(`lifecycle event lost: ${err.message}`)),
+    );
+  }
+
+  private publishOutput(g: RunningGranule, stream: "stdout" | "stderr", data: Uint8Array): Promise<void> {
+    return g.events.push(() =>
+      this.publisher
+        .publish(
+          subjects.jobOutput(g.jobId, g.granule),
+          message("job_output", { jobId: g.jobId, granule: g.granule, stream, data }),
+        )
+        .catch((err: Error) => this.opts.log.warn(`output of ${g.jobId}/${g.granule} lost: ${err.message}`)),
+    );
+  }
+}

@@ -1,0 +1,324 @@
+// The planner actor: owns the cluster view, admits jobs in FIFO order, places their granules
+// through a policy, notices hosts that stop heartbeating, and turns granule ends into job
+// results. One active planner per cluster; it talks to everything over the bus.
+import { match } from "ts-pattern";
+import {
+  type Bus,
+  DurablePublisher,
+  ensureJobsStream,
+  type Message,
+  type MessageOf,
+  message,
+  RejectedError,
+  subjects,
+} from "../bus/mod.js";
+import { policyByName } from "../policies/registry.js";
+import type { Policy } from "../policies/types.js";
+import { ClusterState, type GranuleEnd, type JobRecord } from "./cluster-state.js";
+import type { Logger } from "./log.js";
+
+export const PLANNER_ACCEPTS = [
+  "granny.v1.host_register",
+  "granny.v1.host_heartbeat",
+  "granny.v1.host_leave",
+  "granny.v1.job_submit",
+  "granny.v1.job_kill",
+  "granny.v1.status_request",
+  "granny.v1.granule_ended",
+] as const;
+
+export interface PlannerOptions {
+  readonly bus: Bus;
+  readonly log: Logger;
+  /** Placement policy name (see policies/); default bin-pack. */
+  readonly policy?: string;
+  /** How often hosts heartbeat; a host is gone after `missedHeartbeats` of them. */
+  readonly heartbeatMs?: number;
+  readonly missedHeartbeats?: number;
+}
+
+export class Planner {
+  readonly state = new ClusterState();
+  private readonly policy: Policy;
+  private readonly events: DurablePublisher;
+  private readonly heartbeatMs: number;
+  private readonly deadAfterMs: number;
+  private monitor: NodeJS.Timeout | undefined;
+  /** Scheduling passes run one at a time so that two never place into the same free slots. */
+  private scheduling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: PlannerOptions) {
+    this.policy = policyByName(opts.policy ?? "bin-pack");
+    this.events = new DurablePublisher(opts.bus);
+    this.heartbeatMs = opts.heartbeatMs ?? 1000;
+    this.deadAfterMs = this.heartbeatMs * (opts.missedHeartbeats ?? 3);
+  }
+
+  async start(): Promise<void> {
+    await ensureJobsStream(this.opts.bus);
+    this.opts.bus.serve(subjects.planner, PLANNER_ACCEPTS, (msg) => this.handle(msg), {
+      onError: (err) => this.opts.log.warn(`refused a message: ${err.message}`),
+    });
+    await this.opts.bus.flush();
+    this.monitor = setInterval(() => this.checkHosts(Date.now()), Math.max(50, this.heartbeatMs / 2));
+    this.opts.log.info(`planner ready (policy ${this.policy.name}, heartbeat ${this.heartbeatMs} ms)`);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.monitor);
+    await this.scheduling;
+  }
+
+  private handle(
+    msg: Message & { type: (typeof PLANNER_ACCEPTS)[number] },
+  ): Promise<Message | undefined> | Message | undefined {
+    return match(msg)
+      .with({ type: "granny.v1.host_register" }, (m) => this.onRegister(m))
+      .with({ type: "granny.v1.host_heartbeat" }, (m) => this.onHeartbeat(m))
+      .with({ type: "granny.v1.host_leave" }, (m) =>
+        this.onHostGone(m.host, `host ${m.host} left the cluster`),
+      )
+      .with({ type: "granny.v1.job_submit" }, (m) => this.onSubmit(m))
+      .with({ type: "granny.v1.job_kill" }, (m) => this.onKill(m))
+      .with({ type: "granny.v1.status_request" }, () => message("cluster_status", this.state.statusMessage()))
+      .with({ type: "granny.v1.granule_ended" }, (m) => this.onGranuleEnded(m))
+      .exhaustive();
+  }
+
+  private onRegister(m: MessageOf<"host_register">): Message {
+    if (m.slots < 1) throw new RejectedError(`host ${m.host} offers ${m.slots} slots; it needs at least 1`);
+    const known = this.state.hosts.get(m.host);
+    if (known?.alive) this.failGranulesOn(m.host, `host ${m.host} restarted`);
+    this.state.upsertHost(m.host, m.slots, m.spot ?? false, Date.now());
+    this.opts.log.info(`host ${m.host} registered with ${m.slots} slots`);
+    this.schedule();
+    return message("ack", {});
+  }
+
+  private onHeartbeat(m: MessageOf<"host_heartbeat">): Message {
+    const host = this.state.hosts.get(m.host);
+    // A host we do not know (or declared gone) must register again: the planner may have restarted.
+    if (!host || !host.alive) throw new RejectedError(`host ${m.host} is not registered; register again`);
+    host.lastSeen = Date.now();
+    host.granuleStates.clear();
+    for (const g of m.granules) host.granuleStates.set(`${g.jobId}/${g.granule}`, g.state);
+    return message("ack", {});
+  }
+
+  private async onSubmit(m: MessageOf<"job_submit">): Promise<Message> {
+    if (this.state.jobs.has(m.jobId)) throw new RejectedError(`job ${m.jobId} already exists`);
+    if (m.size < 1) throw new RejectedError(`a job needs at least 1 granule, not ${m.size}`);
+    const capacity = this.state.capacity();
+    const largestHost = Math.max(
+      0,
+      ...[...this.state.hosts.values()].filter((h) => h.alive).map((h) => h.slots),
+    );
+    if (capacity === 0)
+      throw new RejectedError("no hosts are registered: start one with `granny host --slots N`");
+    if (m.size > capacity) {
+      throw new RejectedError(`job needs ${m.size} slots but the whole cluster has ${capacity}`);
+    }
+    if (m.kind === "omp" && m.size > largestHost) {
+      throw new RejectedError(
+        `an OpenMP job runs on one host; ${m.size} threads exceed the largest host (${largestHost})`,
+      );
+    }
+    const job: JobRecord = {
+      submit: m,
+      state: "queued",
+      placement: [],
+      ended: new Map(),
+      submittedAt: Date.now(),
+    };
+    this.state.jobs.set(m.jobId, job);
+    this.state.queue.push(m.jobId);
+    await this.publishJobEvent(m.jobId, "submitted", {
+      detail: `${m.kind} job of ${m.size} granules (${m.module.name})`,
+    });
+    const placedNow = await this.schedule();
+    const queued = !placedNow.includes(m.jobId);
+    if (queued)
+      await this.publishJobEvent(m.jobId, "queued", {
+        detail: `position ${this.state.queue.indexOf(m.jobId) + 1}`,
+      });
+    return message("job_accepted", { jobId: m.jobId, queued });
+  }
+
+  private async onKill(m: MessageOf<"job_kill">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    if (!job) throw new RejectedError(`no job ${m.jobId}`);
+    if (job.state === "queued") {
+      this.state.queue.splice(this.state.queue.indexOf(m.jobId), 1);
+      await this.finishJob(job, { state: "failed", error: `killed while queued: ${m.reason}` });
+    } else if (job.state === "running") {
+      await this.finishJob(job, { state: "failed", error: `killed: ${m.reason}` });
+    }
+    return message("ack", {});
+  }
+
+  private async onGranuleEnded(m: MessageOf<"granule_ended">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    // Ends of granules of a job that is already over (stopped after a failure) change nothing.
+    if (!job || job.state !== "running" || job.ended.has(m.granule)) return message("ack", {});
+    await this.recordEnd(job, m.granule, {
+      outcome: m.outcome,
+      host: m.host,
+      ...(m.exitCode !== undefined ? { exitCode: m.exitCode } : {}),
+      ...(m.message !== undefined ? { message: m.message } : {}),
+    });
+    return message("ack", {});
+  }
+
+  private async recordEnd(job: JobRecord, granule: number, end: GranuleEnd): Promise<void> {
+    job.ended.set(granule, end);
+    const failure = ClusterState.failureOf(job);
+    if (failure) {
+      await this.finishJob(job, failure);
+      return;
+    }
+    const outcome = ClusterState.outcome(job);
+    if (outcome) await this.finishJob(job, outcome);
+  }
+
+  /** Ends a job: records the result, stops granules still running elsewhere, frees slots, schedules. */
+  private async finishJob(
+    job: JobRecord,
+    result: { state: "finished" | "failed"; exitCode?: number; error?: string },
+  ) {
+    if (job.state === "finished" || job.state === "failed") return;
+    const wasRunning = job.state === "running";
+    job.state = result.state;
+    if (result.exitCode !== undefined) job.exitCode = result.exitCode;
+    if (result.error !== undefined) job.error = result.error;
+    if (wasRunning) {
+      const stillRunning = new Set(job.placement.filter((_h, g) => !job.ended.has(g)));
+      for (const host of stillRunning) {
+        this.opts.bus
+          .request(
+            subjects.host(host),
+            message("job_stop", { jobId: job.submit.jobId, reason: result.error ?? "job ended" }),
+            ["granny.v1.ack"],
+          )
+          .catch((err: Error) =>
+            this.opts.log.warn(`could not stop job ${job.submit.jobId} on ${host}: ${err.message}`),
+          );
+      }
+    }
+    this.opts.log.info(
+      `job ${job.submit.jobId} ${result.state}${result.exitCode !== undefined ? ` with exit code ${result.exitCode}` : ""}${result.error ? `: ${result.error}` : ""}`,
+    );
+    await this.publishJobEvent(job.submit.jobId, result.state, {
+      ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+      ...(result.error !== undefined ? { detail: result.error } : {}),
+    });
+    this.schedule();
+  }
+
+  /** Places queued jobs, head first; stops at the first that does not fit (FIFO, no overtaking). */
+  private schedule(): Promise<string[]> {
+    const pass = this.scheduling.then(async () => {
+      const placed: string[] = [];
+      while (this.state.queue.length > 0) {
+        const jobId = this.state.queue[0] as string;
+        const job = this.state.jobs.get(jobId);
+        if (!job) {
+          this.state.queue.shift();
+          continue;
+        }
+        const placement = this.policy.place(this.state.view(), {
+          jobId,
+          kind: job.submit.kind,
+          size: job.submit.size,
+        });
+        if (!placement) break;
+        this.state.queue.shift();
+        job.placement = [...placement];
+        job.state = "running";
+        placed.push(jobId);
+        await this.publishJobEvent(jobId, "placed", { placement: job.placement });
+        await this.startGranules(job);
+      }
+      return placed;
+    });
+    this.scheduling = pass.then(
+      () => undefined,
+      (err: Error) => this.opts.log.error(`scheduling failed: ${err.message}`),
+    );
+    return pass.catch(() => []);
+  }
+
+  private async startGranules(job: JobRecord): Promise<void> {
+    const byHost = new Map<string, number[]>();
+    job.placement.forEach((host, granule) => {
+      byHost.set(host, [...(byHost.get(host) ?? []), granule]);
+    });
+    const { jobId, kind, module, args, env } = job.submit;
+    await Promise.all(
+      [...byHost].map(async ([host, granules]) => {
+        try {
+          await this.opts.bus.request(
+            subjects.host(host),
+            message("granules_start", { jobId, kind, module, args, env, granules, placement: job.placement }),
+            ["granny.v1.ack"],
+            { timeoutMs: 10_000 },
+          );
+        } catch (err) {
+          const reason = `host ${host} could not start granules ${granules.join(",")}: ${(err as Error).message}`;
+          for (const g of granules) {
+            if (job.state === "running" && !job.ended.has(g)) {
+              await this.recordEnd(job, g, { outcome: "failed", host, message: reason });
+            }
+          }
+        }
+      }),
+    );
+  }
+
+  private checkHosts(now: number): void {
+    for (const host of this.state.hosts.values()) {
+      if (host.alive && now - host.lastSeen > this.deadAfterMs) {
+        void this.onHostGone(
+          host.name,
+          `host ${host.name} stopped responding (no heartbeat for ${now - host.lastSeen} ms)`,
+        );
+      }
+    }
+  }
+
+  /** A host left or vanished: its granules are lost, their jobs fail, the rest is rescheduled. */
+  private async onHostGone(name: string, reason: string): Promise<Message> {
+    const host = this.state.hosts.get(name);
+    if (!host?.alive) return message("ack", {});
+    host.alive = false;
+    this.opts.log.warn(reason);
+    await this.failGranulesOn(name, reason);
+    this.schedule();
+    return message("ack", {});
+  }
+
+  private async failGranulesOn(hostName: string, reason: string): Promise<void> {
+    for (const job of this.state.jobs.values()) {
+      if (job.state !== "running") continue;
+      const lost = job.placement.flatMap((h, g) => (h === hostName && !job.ended.has(g) ? [g] : []));
+      for (const g of lost) {
+        if (job.state !== "running") break;
+        await this.recordEnd(job, g, { outcome: "lost", host: hostName, message: reason });
+      }
+    }
+  }
+
+  private async publishJobEvent(
+    jobId: string,
+    event: string,
+    extra: { detail?: string; exitCode?: number; placement?: string[] } = {},
+  ): Promise<void> {
+    try {
+      await this.events.publish(
+        subjects.jobEvent(jobId, "job"),
+        message("job_event", { jobId, event, at: Date.now(), ...extra }),
+      );
+    } catch (err) {
+      this.opts.log.warn(`could not publish ${event} of job ${jobId}: ${(err as Error).message}`);
+    }
+  }
+}

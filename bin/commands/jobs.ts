@@ -1,0 +1,129 @@
+// Jobs: `granny submit`, `granny wait`, `granny events`, `granny kill`.
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import type { Command } from "commander";
+import { clusterStatus, followEvents, type JobKind, killJob, submitJob, waitJob } from "../../actors/mod.js";
+import { type Bus, connectBus } from "../../bus/mod.js";
+import { formatEvent } from "./format-event.js";
+import { positiveInt, writeOutput } from "./options.js";
+
+export interface SubmitFlags {
+  readonly n: number;
+  readonly kind?: JobKind;
+  readonly env?: string[];
+}
+
+/** Reads a module and submits it; shared by `submit` and `run`. */
+export async function submitFromFile(bus: Bus, file: string, args: string[], flags: SubmitFlags) {
+  const bytes = await readFile(file).catch((err: Error) => {
+    throw new Error(`cannot read ${file}: ${err.message}`);
+  });
+  return submitJob(bus, {
+    module: bytes,
+    name: basename(file),
+    size: flags.n,
+    args,
+    env: parseEnv(flags.env ?? []),
+    ...(flags.kind ? { kind: flags.kind } : {}),
+  });
+}
+
+/** Streams a job's output and returns its exit status. */
+export async function waitAndReport(bus: Bus, jobId: string): Promise<number> {
+  const result = await waitJob(bus, jobId, { onOutput: writeOutput });
+  if (result.state === "failed") process.stderr.write(`granny: job ${jobId} failed: ${result.error}\n`);
+  return result.exitCode;
+}
+
+export function jobCommands(program: Command): void {
+  program
+    .command("submit")
+    .description(
+      "submit a job of N granules; prints its id (with --wait, streams its output and exits with its status)",
+    )
+    .argument("<module>", "WebAssembly module (.wasm)")
+    .argument("[args...]", "program arguments (after --)")
+    .requiredOption("-n, --granules <N>", "number of granules (ranks or threads)", positiveInt)
+    .option("--wait", "wait for the job, stream its output and exit with its status")
+    .option("--kind <kind>", "wasi, mpi or omp (default: detected from the module's imports)")
+    .option("-e, --env <KEY=VALUE...>", "environment variables for the program")
+    .passThroughOptions()
+    .action(
+      async (
+        file: string,
+        args: string[],
+        opts: { granules: number; wait?: boolean; kind?: JobKind; env?: string[] },
+      ) => {
+        const bus = await connectBus({ name: "submit" });
+        try {
+          const { jobId } = await submitFromFile(bus, file, args, { n: opts.granules, ...opts });
+          if (!opts.wait) {
+            process.stdout.write(`${jobId}\n`);
+            return;
+          }
+          process.exitCode = await waitAndReport(bus, jobId);
+        } finally {
+          await bus.close();
+        }
+      },
+    );
+
+  program
+    .command("wait")
+    .description("stream a job's output (from its start) and exit with its status")
+    .argument("<job>", "job id")
+    .action(async (jobId: string) => {
+      const bus = await connectBus({ name: "wait" });
+      try {
+        const status = await clusterStatus(bus);
+        if (!status.jobs.some((j) => j.id === jobId)) throw new Error(`no job ${jobId} (see granny status)`);
+        process.exitCode = await waitAndReport(bus, jobId);
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("events")
+    .description("print lifecycle and job events, replayed from the start of the stream")
+    .option("--job <id>", "only this job")
+    .option("--follow", "keep printing new events")
+    .option("--json", "one JSON object per line")
+    .action(async (opts: { job?: string; follow?: boolean; json?: boolean }) => {
+      const bus = await connectBus({ name: "events" });
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort());
+      try {
+        await followEvents(
+          bus,
+          { ...(opts.job ? { jobId: opts.job } : {}), follow: opts.follow ?? false, signal: abort.signal },
+          (e) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`),
+        );
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("kill")
+    .description("stop a job: queued jobs leave the queue, running ones are stopped on every host")
+    .argument("<job>", "job id")
+    .action(async (jobId: string) => {
+      const bus = await connectBus({ name: "kill" });
+      try {
+        await killJob(bus, jobId, "killed by the user");
+      } finally {
+        await bus.close();
+      }
+    });
+}
+
+function parseEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq < 1) throw new Error(`--env expects KEY=VALUE, not "${pair}"`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
