@@ -15,13 +15,15 @@ import {
   waitJob,
 } from "../../actors/mod.js";
 import { formatEvent } from "./format-event.js";
+import { packageRoot } from "./options.js";
 
 const run = promisify(execFile);
 
 export async function runDemo(): Promise<number> {
   const say = (text: string) => process.stdout.write(`\n== ${text}\n`);
-  await mkdir("build/examples", { recursive: true });
-  const hello = join("build/examples", "hello.wasm");
+  const root = packageRoot();
+  await mkdir(join(root, "build/examples"), { recursive: true });
+  const hello = join(root, "build/examples", "hello.wasm");
   say("compiling examples/wasi/hello.c to WebAssembly with clang-19");
   await run("clang-19", [
     "--target=wasm32-wasi",

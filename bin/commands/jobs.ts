@@ -47,7 +47,6 @@ export function jobCommands(program: Command): void {
     .option("--wait", "wait for the job, stream its output and exit with its status")
     .option("--kind <kind>", "wasi, mpi or omp (default: detected from the module's imports)")
     .option("-e, --env <KEY=VALUE...>", "environment variables for the program")
-    .passThroughOptions()
     .action(
       async (
         file: string,

@@ -1,4 +1,7 @@
 // Option parsing and process plumbing shared by the subcommands.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { InvalidArgumentError } from "commander";
 
 export function positiveInt(value: string): number {
@@ -37,4 +40,12 @@ export function onShutdown(stop: () => Promise<void>): void {
 /** Writes a job's output to ours, keeping stdout and stderr apart. */
 export function writeOutput(_granule: number, stream: "stdout" | "stderr", data: Uint8Array): void {
   (stream === "stdout" ? process.stdout : process.stderr).write(data);
+}
+
+/** The directory of granny's package.json: examples and build outputs are found from there. */
+export function packageRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error("cannot find granny's package.json");
+  }
 }

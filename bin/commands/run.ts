@@ -20,7 +20,6 @@ export function runCommands(program: Command): void {
     .option("--kind <kind>", "wasi, mpi or omp (default: detected)")
     .option("-e, --env <KEY=VALUE...>", "environment variables for the program")
     .option("--policy <name>", "placement policy", "bin-pack")
-    .passThroughOptions()
     .action(
       async (
         file: string,
