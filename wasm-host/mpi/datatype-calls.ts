@@ -1,0 +1,131 @@
+// Host calls that build datatypes and user-defined operations.
+
+import { DATATYPE_NULL, OP_NULL } from "./abi.js";
+import {
+  type TypeInfo,
+  typeContiguous,
+  typeHvector,
+  typeIndexed,
+  typeResized,
+  typeStruct,
+} from "./datatypes.js";
+import { mpiError } from "./errors.js";
+import type { HostCalls } from "./imports-types.js";
+import { FIRST_USER_OP } from "./ops.js";
+import type { MpiRank } from "./rank.js";
+
+export function datatypeCalls(rank: MpiRank): HostCalls {
+  const mem = rank.mem;
+  const add = (t: TypeInfo, outPtr: number) => {
+    const handle = rank.state.nextType++;
+    rank.state.types[handle] = t;
+    mem.setI32(outPtr, handle);
+    return 0;
+  };
+  const derived = (handle: number): TypeInfo => {
+    const t = rank.state.types[handle];
+    if (t === undefined) throw mpiError("MPI_ERR_TYPE", `datatype ${handle} is predefined or invalid`);
+    return t;
+  };
+
+  return {
+    MPI_Type_contiguous(count, old, outPtr) {
+      return add(typeContiguous(count, rank.type(old)), outPtr);
+    },
+    MPI_Type_vector(count, blocklength, stride, old, outPtr) {
+      const t = rank.type(old);
+      return add(typeHvector(count, blocklength, stride * t.extent, t), outPtr);
+    },
+    MPI_Type_create_hvector(count, blocklength, strideBytes, old, outPtr) {
+      return add(typeHvector(count, blocklength, strideBytes, rank.type(old)), outPtr);
+    },
+    MPI_Type_indexed(count, blocklengthsPtr, displsPtr, old, outPtr) {
+      const t = rank.type(old);
+      const displs = mem.ints(displsPtr, count).map((d) => d * t.extent);
+      return add(typeIndexed(mem.ints(blocklengthsPtr, count), displs, t), outPtr);
+    },
+    MPI_Type_create_hindexed(count, blocklengthsPtr, displsPtr, old, outPtr) {
+      return add(
+        typeIndexed(mem.ints(blocklengthsPtr, count), mem.ints(displsPtr, count), rank.type(old)),
+        outPtr,
+      );
+    },
+    MPI_Type_create_indexed_block(count, blocklength, displsPtr, old, outPtr) {
+      const t = rank.type(old);
+      const displs = mem.ints(displsPtr, count).map((d) => d * t.extent);
+      return add(typeIndexed(new Array<number>(count).fill(blocklength), displs, t), outPtr);
+    },
+    MPI_Type_create_struct(count, blocklengthsPtr, displsPtr, typesPtr, outPtr) {
+      const types = mem.ints(typesPtr, count).map((h) => rank.type(h));
+      return add(typeStruct(mem.ints(blocklengthsPtr, count), mem.ints(displsPtr, count), types), outPtr);
+    },
+    MPI_Type_create_resized(old, lb, extent, outPtr) {
+      return add(typeResized(rank.type(old), lb, extent), outPtr);
+    },
+    MPI_Type_dup(old, outPtr) {
+      const t = rank.type(old);
+      return add({ ...t, predefined: false }, outPtr);
+    },
+    MPI_Type_commit(typePtr) {
+      const handle = mem.i32(typePtr);
+      const t = rank.type(handle);
+      if (!t.predefined) rank.state.types[handle] = { ...derived(handle), committed: true };
+      return 0;
+    },
+    MPI_Type_free(typePtr) {
+      const handle = mem.i32(typePtr);
+      derived(handle);
+      delete rank.state.types[handle];
+      mem.setI32(typePtr, DATATYPE_NULL);
+      return 0;
+    },
+    MPI_Type_size(type, sizePtr) {
+      mem.setI32(sizePtr, rank.type(type).size);
+      return 0;
+    },
+    MPI_Type_get_extent(type, lbPtr, extentPtr) {
+      const t = rank.type(type);
+      mem.setI32(lbPtr, t.lb);
+      mem.setI32(extentPtr, t.extent);
+      return 0;
+    },
+    MPI_Type_get_true_extent(type, lbPtr, extentPtr) {
+      const t = rank.type(type);
+      const first = t.blocks[0];
+      const last = t.blocks[t.blocks.length - 1];
+      const lo = first === undefined ? 0 : Math.min(...t.blocks.map((b) => b[0]));
+      const hi = last === undefined ? 0 : Math.max(...t.blocks.map((b) => b[0] + b[1]));
+      mem.setI32(lbPtr, lo);
+      mem.setI32(extentPtr, hi - lo);
+      return 0;
+    },
+    MPI_Get_address(location, addressPtr) {
+      // Addresses in linear memory are the pointers themselves (MPI_Aint is 32-bit on wasm32).
+      mem.setI32(addressPtr, location);
+      return 0;
+    },
+
+    MPI_Op_create(fn, commute, opPtr) {
+      if (rank.state.runtime === undefined) {
+        throw mpiError("MPI_ERR_INTERN", "MPI_Op_create needs the module to be built with granny cc");
+      }
+      const handle = rank.state.nextOp++;
+      rank.state.ops[handle] = { fn, commute: commute !== 0 };
+      mem.setI32(opPtr, handle);
+      return 0;
+    },
+    MPI_Op_free(opPtr) {
+      const handle = mem.i32(opPtr);
+      if (handle < FIRST_USER_OP || rank.state.ops[handle] === undefined) {
+        throw mpiError("MPI_ERR_OP", `MPI_Op_free of operation ${handle}, which is not user-defined`);
+      }
+      delete rank.state.ops[handle];
+      mem.setI32(opPtr, OP_NULL);
+      return 0;
+    },
+    MPI_Op_commutative(op, flagPtr) {
+      mem.setI32(flagPtr, rank.isCommutative(op) ? 1 : 0);
+      return 0;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Locality-aware fan-in and fan-out over a communicator: ranks on one host talk to their host's
+// leader through shared memory, and only leaders cross hosts, so a collective costs one
+// cross-host exchange per host rather than one per rank. The root leads its own host.
+
+import type { MpiRank } from "./rank.js";
+import type { CommState } from "./state.js";
+import type { Outgoing } from "./transport.js";
+
+export interface HostLayout {
+  /** Leader (comm rank) of each host that has members, root's host first. */
+  readonly leaders: readonly number[];
+  /** My host's leader. */
+  readonly myLeader: number;
+  /** Members of my host other than its leader, by comm rank. */
+  readonly myFollowers: readonly number[];
+}
+
+export function hostLayout(rank: MpiRank, c: CommState, root: number): HostLayout {
+  const hostOf = (r: number) => rank.data.hostOfRank[c.group[r] as number] as number;
+  const rootHost = hostOf(root);
+  const leaderByHost = new Map<number, number>([[rootHost, root]]);
+  for (let r = 0; r < c.group.length; r++) {
+    const h = hostOf(r);
+    if (!leaderByHost.has(h)) leaderByHost.set(h, r);
+  }
+  const myHost = hostOf(c.rank);
+  const myLeader = leaderByHost.get(myHost) as number;
+  const myFollowers: number[] = [];
+  for (let r = 0; r < c.group.length; r++) if (r !== myLeader && hostOf(r) === myHost) myFollowers.push(r);
+  return { leaders: [...leaderByHost.values()], myLeader, myFollowers };
+}
+
+/** Root's bytes reach every rank; returns them everywhere. */
+export function fanOut(
+  rank: MpiRank,
+  c: CommState,
+  root: number,
+  kind: number,
+  what: string,
+  rootBytes: Uint8Array | undefined,
+  expected?: number,
+): Uint8Array {
+  const layout = hostLayout(rank, c, root);
+  const me = c.rank;
+  let bytes: Uint8Array;
+  const outs: Outgoing[] = [];
+  if (me === root) {
+    bytes = rootBytes ?? new Uint8Array(0);
+    for (const leader of layout.leaders)
+      if (leader !== root) outs.push(rank.collSend(c, leader, kind, bytes));
+  } else if (me === layout.myLeader) {
+    bytes = rank.collRecv(c, root, kind, what, expected);
+  } else {
+    return rank.collRecv(c, layout.myLeader, kind, what, expected);
+  }
+  for (const f of layout.myFollowers) outs.push(rank.collSend(c, f, kind, bytes));
+  rank.flush(outs);
+  return bytes;
+}
+
+/**
+ * Every rank's bytes are combined towards root: combine(acc, incoming) must fold incoming into
+ * acc (order may vary, so only commutative combinations belong here). Returns the result at
+ * root, undefined elsewhere.
+ */
+export function fanIn(
+  rank: MpiRank,
+  c: CommState,
+  root: number,
+  kind: number,
+  what: string,
+  mine: Uint8Array,
+  combine: (acc: Uint8Array, incoming: Uint8Array) => void,
+): Uint8Array | undefined {
+  const layout = hostLayout(rank, c, root);
+  const me = c.rank;
+  if (me !== layout.myLeader) {
+    rank.flush([rank.collSend(c, layout.myLeader, kind, mine)]);
+    return undefined;
+  }
+  const acc = mine.slice();
+  for (const f of layout.myFollowers) combine(acc, rank.collRecv(c, f, kind, what, mine.length));
+  if (me !== root) {
+    rank.flush([rank.collSend(c, root, kind, acc)]);
+    return undefined;
+  }
+  for (const leader of layout.leaders) {
+    if (leader !== root) combine(acc, rank.collRecv(c, leader, kind, what, mine.length));
+  }
+  return acc;
+}

@@ -1,0 +1,67 @@
+// Reading and writing a granule's linear memory from host calls. Views are cached and rebuilt
+// whenever the memory has grown (growth replaces the buffer).
+
+export class LinearMemory {
+  private buffer: ArrayBufferLike | undefined;
+  private bytes = new Uint8Array(0);
+  private view = new DataView(new ArrayBuffer(0));
+
+  constructor(private readonly memory: () => WebAssembly.Memory) {}
+
+  private refresh(): void {
+    const buffer = this.memory().buffer;
+    if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
+      this.buffer = buffer;
+      this.bytes = new Uint8Array(buffer);
+      this.view = new DataView(buffer);
+    }
+  }
+
+  u8(): Uint8Array {
+    this.refresh();
+    return this.bytes;
+  }
+
+  dv(): DataView {
+    this.refresh();
+    return this.view;
+  }
+
+  i32(ptr: number): number {
+    return this.dv().getInt32(ptr, true);
+  }
+
+  setI32(ptr: number, value: number): void {
+    if (ptr !== 0) this.dv().setInt32(ptr, value, true);
+  }
+
+  ints(ptr: number, n: number): number[] {
+    const v = this.dv();
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) out.push(v.getInt32(ptr + 4 * i, true));
+    return out;
+  }
+
+  setInts(ptr: number, values: readonly number[]): void {
+    const v = this.dv();
+    values.forEach((x, i) => {
+      v.setInt32(ptr + 4 * i, x, true);
+    });
+  }
+
+  /** Writes a NUL-terminated string of at most max bytes (including the NUL); returns its length. */
+  writeCString(ptr: number, text: string, max: number): number {
+    const bytes = new TextEncoder().encode(text).slice(0, Math.max(0, max - 1));
+    const mem = this.u8();
+    mem.set(bytes, ptr);
+    mem[ptr + bytes.length] = 0;
+    return bytes.length;
+  }
+
+  cString(ptr: number): string {
+    const mem = this.u8();
+    let end = ptr;
+    while (end < mem.length && mem[end] !== 0) end++;
+    return new TextDecoder().decode(mem.subarray(ptr, end));
+  }
+}

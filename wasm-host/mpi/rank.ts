@@ -1,0 +1,372 @@
+// One rank's MPI runtime inside its worker: state, handle checks, statuses, requests, and the
+// internal messaging that collectives and communicator creation build on.
+
+import {
+  ANY_SOURCE,
+  ANY_TAG,
+  COMM_NULL,
+  ErrorClass,
+  PROC_NULL,
+  REQUEST_NULL,
+  STATUS_BYTES,
+  STATUS_IGNORE,
+  TAG_UB,
+} from "./abi.js";
+import { PREDEFINED_TYPES, pack, type TypeInfo, unpack } from "./datatypes.js";
+import { mpiError } from "./errors.js";
+import { LinearMemory } from "./memory.js";
+import { OP_NAMES, Op, reduceInto } from "./ops.js";
+import type { MpiRankData } from "./protocol.js";
+import { type CommState, initialState, type MpiState } from "./state.js";
+import {
+  type Incoming,
+  type Outgoing,
+  type PostedRecv,
+  RankTransport,
+  type TransportHost,
+} from "./transport.js";
+
+export interface StatusValue {
+  source: number;
+  tag: number;
+  error: number;
+  count: number;
+  cancelled: boolean;
+}
+
+export interface Request {
+  readonly kind: "send" | "recv";
+  readonly comm: number;
+  complete: () => boolean;
+  status: StatusValue;
+  out?: Outgoing;
+  recv?: PostedRecv;
+}
+
+export interface RankHost extends TransportHost {
+  instance(): WebAssembly.Instance;
+}
+
+export class MpiRank {
+  readonly state: MpiState;
+  readonly transport: RankTransport;
+  readonly mem: LinearMemory;
+  readonly requests = new Map<number, Request>();
+  private nextRequest = 1;
+
+  constructor(
+    readonly data: MpiRankData,
+    readonly host: RankHost,
+  ) {
+    this.state = initialState(data.worldRank, data.worldSize);
+    this.transport = new RankTransport(data, host);
+    this.mem = new LinearMemory(() => host.memory());
+  }
+
+  get worldRank(): number {
+    return this.data.worldRank;
+  }
+
+  // ---- handles ----
+
+  comm(handle: number): CommState {
+    const c = handle === COMM_NULL ? undefined : this.state.comms[handle];
+    if (c === undefined || c === null) throw mpiError("MPI_ERR_COMM", `invalid communicator ${handle}`);
+    return c;
+  }
+
+  type(handle: number): TypeInfo {
+    const t = PREDEFINED_TYPES.get(handle) ?? this.state.types[handle];
+    if (t === undefined) throw mpiError("MPI_ERR_TYPE", `invalid datatype ${handle}`);
+    return t;
+  }
+
+  /** A datatype used for communication: must be committed. */
+  commType(handle: number): TypeInfo {
+    const t = this.type(handle);
+    if (!t.committed) throw mpiError("MPI_ERR_TYPE", `datatype ${t.name} is used without MPI_Type_commit`);
+    return t;
+  }
+
+  checkCount(count: number): void {
+    if (count < 0) throw mpiError("MPI_ERR_COUNT", `negative count ${count}`);
+  }
+
+  /** World rank of `rank` in comm (a real rank, not a wildcard). */
+  worldOf(c: CommState, rank: number): number {
+    const w = c.group[rank];
+    if (w === undefined || rank < 0) {
+      throw mpiError("MPI_ERR_RANK", `invalid rank ${rank} in communicator of size ${c.group.length}`);
+    }
+    return w;
+  }
+
+  /** Source argument of a receive: a rank, MPI_ANY_SOURCE or MPI_PROC_NULL. */
+  checkSource(c: CommState, rank: number): number {
+    if (rank === ANY_SOURCE || rank === PROC_NULL) return rank;
+    return this.worldOf(c, rank);
+  }
+
+  checkSendTag(tag: number): void {
+    if (tag < 0 || tag > TAG_UB) throw mpiError("MPI_ERR_TAG", `invalid tag ${tag}`);
+  }
+
+  checkRecvTag(tag: number): void {
+    if (tag !== ANY_TAG && (tag < 0 || tag > TAG_UB)) throw mpiError("MPI_ERR_TAG", `invalid tag ${tag}`);
+  }
+
+  commRankOf(c: CommState, world: number): number {
+    return c.group.indexOf(world);
+  }
+
+  // ---- requests and statuses ----
+
+  addRequest(r: Request): number {
+    const h = this.nextRequest++;
+    this.requests.set(h, r);
+    return h;
+  }
+
+  request(handle: number): Request | undefined {
+    if (handle === REQUEST_NULL) return undefined;
+    const r = this.requests.get(handle);
+    if (r === undefined) throw mpiError("MPI_ERR_REQUEST", `invalid request ${handle}`);
+    return r;
+  }
+
+  writeStatus(ptr: number, s: StatusValue): void {
+    if (ptr === STATUS_IGNORE || ptr === 0) return;
+    this.mem.setInts(ptr, [s.source, s.tag, s.error, s.count, s.cancelled ? 1 : 0]);
+  }
+
+  static emptyStatus(): StatusValue {
+    return { source: ANY_SOURCE, tag: ANY_TAG, error: 0, count: 0, cancelled: false };
+  }
+
+  static procNullStatus(): StatusValue {
+    return { source: PROC_NULL, tag: ANY_TAG, error: 0, count: 0, cancelled: false };
+  }
+
+  readStatusCount(ptr: number): number {
+    return this.mem.i32(ptr + 12);
+  }
+
+  get statusBytes(): number {
+    return STATUS_BYTES;
+  }
+
+  // ---- point-to-point built on the transport ----
+
+  /** Starts a receive into (buf, count, type); the status fills in on completion. */
+  startRecv(
+    commHandle: number,
+    buf: number,
+    count: number,
+    typeHandle: number,
+    source: number,
+    tag: number,
+  ): Request {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkRecvTag(tag);
+    const src = this.checkSource(c, source);
+    if (src === PROC_NULL)
+      return { kind: "recv", comm: commHandle, complete: () => true, status: MpiRank.procNullStatus() };
+    const capacity = count * t.size;
+    let done = false;
+    const status = MpiRank.emptyStatus();
+    const dense =
+      t.blocks.length === 1 && t.blocks[0]?.[0] === 0 && t.blocks[0]?.[1] === t.extent && t.lb === 0;
+    const recv: PostedRecv = {
+      ctx: c.ctx,
+      src,
+      tag,
+      directPtr: dense ? buf : -1,
+      capacity,
+      onComplete: (msg: Incoming) => {
+        status.source = this.commRankOf(c, msg.src);
+        status.tag = msg.tag;
+        status.count = Math.min(msg.total, capacity);
+        if (msg.data !== undefined) unpack(this.mem.u8(), buf, t, msg.data.subarray(0, status.count));
+        if (msg.total > capacity) {
+          status.error = ErrorClass.MPI_ERR_TRUNCATE;
+        }
+        done = true;
+      },
+    };
+    this.transport.post(recv);
+    return { kind: "recv", comm: commHandle, complete: () => done, status, recv };
+  }
+
+  startSend(
+    commHandle: number,
+    buf: number,
+    count: number,
+    typeHandle: number,
+    dest: number,
+    tag: number,
+    sync: boolean,
+  ): Request {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkSendTag(tag);
+    const status = MpiRank.emptyStatus();
+    if (dest === PROC_NULL) return { kind: "send", comm: commHandle, complete: () => true, status };
+    const world = this.worldOf(c, dest);
+    const dense =
+      t.blocks.length === 1 && t.blocks[0]?.[0] === 0 && t.blocks[0]?.[1] === t.extent && t.lb === 0;
+    const source = dense ? { ptr: buf, len: count * t.size } : { bytes: pack(this.mem.u8(), buf, count, t) };
+    const out = this.transport.send(world, c.ctx, tag, source, sync);
+    return { kind: "send", comm: commHandle, complete: () => out.written && out.acked, status, out };
+  }
+
+  /** Raises MPI_ERR_TRUNCATE (or another error) recorded in a completed request. */
+  raiseStatusError(s: StatusValue, what: string): void {
+    if (s.error === ErrorClass.MPI_ERR_TRUNCATE) {
+      throw mpiError(
+        "MPI_ERR_TRUNCATE",
+        `${what}: message of more bytes than the receive buffer holds (${s.count} delivered)`,
+      );
+    }
+  }
+
+  wait(r: Request): void {
+    if (!r.complete()) this.transport.waitUntil(r.complete);
+  }
+
+  // ---- internal messages of collectives (context ctx + 1, tag = collective kind) ----
+
+  collSend(c: CommState, rank: number, kind: number, bytes: Uint8Array): Outgoing {
+    return this.transport.send(this.worldOf(c, rank), c.ctx + 1, kind, { bytes }, false);
+  }
+
+  collRecv(c: CommState, rank: number, kind: number, what: string, expected?: number): Uint8Array {
+    let got: Incoming | undefined;
+    this.transport.post({
+      ctx: c.ctx + 1,
+      src: this.worldOf(c, rank),
+      tag: ANY_TAG,
+      directPtr: -1,
+      capacity: Number.MAX_SAFE_INTEGER,
+      onComplete: (msg) => {
+        got = msg;
+      },
+    });
+    this.transport.waitUntil(() => got !== undefined);
+    const msg = got as Incoming;
+    if (msg.tag !== kind) {
+      throw mpiError(
+        "MPI_ERR_OTHER",
+        `mismatched collectives: this rank is in ${what} while rank ${rank} called ${COLLECTIVE_NAMES[msg.tag] ?? `collective ${msg.tag}`}`,
+      );
+    }
+    if (expected !== undefined && msg.total !== expected) {
+      throw mpiError(
+        msg.total > expected ? "MPI_ERR_TRUNCATE" : "MPI_ERR_OTHER",
+        `${what}: rank ${rank} contributed ${msg.total} bytes where ${expected} were expected (mismatched counts or types)`,
+      );
+    }
+    return msg.data ?? new Uint8Array(0);
+  }
+
+  flush(outs: readonly Outgoing[]): void {
+    this.transport.waitUntil(() => outs.every((o) => o.written));
+  }
+
+  // ---- reductions ----
+
+  isCommutative(op: number): boolean {
+    if (op >= 1 && op <= Op.NO_OP) return true;
+    const user = this.state.ops[op];
+    if (user === undefined) throw mpiError("MPI_ERR_OP", `invalid operation ${op}`);
+    return user.commute;
+  }
+
+  /** b = a op b over `count` elements of type t, both packed. */
+  applyOp(op: number, typeHandle: number, t: TypeInfo, count: number, a: Uint8Array, b: Uint8Array): void {
+    if (op >= 1 && op <= Op.NO_OP) {
+      if (t.basic === "opaque") {
+        throw mpiError("MPI_ERR_OP", `${OP_NAMES[op]} is not defined for datatype ${t.name}`);
+      }
+      reduceInto(op, t.basic, a, b);
+      return;
+    }
+    const user = this.state.ops[op];
+    if (user === undefined) throw mpiError("MPI_ERR_OP", `invalid operation ${op}`);
+    const rt = this.state.runtime;
+    if (rt === undefined) {
+      throw mpiError("MPI_ERR_INTERN", "user-defined operations need the module to be built with granny cc");
+    }
+    const table = this.host.instance().exports.__indirect_function_table;
+    if (!(table instanceof WebAssembly.Table)) {
+      throw mpiError(
+        "MPI_ERR_INTERN",
+        "the module does not export its function table (build it with granny cc)",
+      );
+    }
+    const call = (index: number, ...args: number[]): number => {
+      const f = table.get(index);
+      if (typeof f !== "function")
+        throw mpiError("MPI_ERR_OP", `function-table entry ${index} is not a function`);
+      return Number((f as (...a: number[]) => unknown)(...args) ?? 0);
+    };
+    const bytes = Math.max(1, t.lb + count * t.extent);
+    const pa = call(rt.malloc, bytes);
+    const pb = call(rt.malloc, bytes);
+    if (pa === 0 || pb === 0) throw mpiError("MPI_ERR_NO_MEM", "malloc failed for a user-defined reduction");
+    try {
+      unpack(this.mem.u8(), pa, t, a);
+      unpack(this.mem.u8(), pb, t, b);
+      this.mem.setI32(rt.scratch, count);
+      this.mem.setI32(rt.scratch + 4, typeHandle);
+      call(user.fn, pa, pb, rt.scratch, rt.scratch + 4);
+      b.set(pack(this.mem.u8(), pb, count, t));
+    } finally {
+      call(rt.free, pa);
+      call(rt.free, pb);
+    }
+  }
+}
+
+/** Tags of the internal messages of each collective, to tell mismatched collectives apart. */
+export const Coll = {
+  barrier: 1,
+  bcast: 2,
+  reduce: 3,
+  allreduce: 4,
+  gather: 5,
+  gatherv: 6,
+  scatter: 7,
+  scatterv: 8,
+  allgather: 9,
+  allgatherv: 10,
+  alltoall: 11,
+  alltoallv: 12,
+  reduceScatter: 13,
+  scan: 14,
+  exscan: 15,
+  commCreate: 16,
+  reduceScatterBlock: 17,
+} as const;
+
+export const COLLECTIVE_NAMES: Readonly<Record<number, string>> = {
+  1: "MPI_Barrier",
+  2: "MPI_Bcast",
+  3: "MPI_Reduce",
+  4: "MPI_Allreduce",
+  5: "MPI_Gather",
+  6: "MPI_Gatherv",
+  7: "MPI_Scatter",
+  8: "MPI_Scatterv",
+  9: "MPI_Allgather",
+  10: "MPI_Allgatherv",
+  11: "MPI_Alltoall",
+  12: "MPI_Alltoallv",
+  13: "MPI_Reduce_scatter",
+  14: "MPI_Scan",
+  15: "MPI_Exscan",
+  16: "a communicator constructor",
+  17: "MPI_Reduce_scatter_block",
+};

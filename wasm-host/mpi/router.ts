@@ -1,0 +1,316 @@
+// The MPI router of one job on one host. The host actor creates it with the job's placement;
+// it owns the shared memory of the job's local ranks, hands each rank its providerData, sends
+// what local ranks address to other hosts through the actor's remoteSend, and writes what
+// arrives from other hosts into local inboxes. Flow control across hosts is end to end: a rank
+// may have at most inflightLimit bytes that the destination host has not yet put into an inbox.
+// Ranks never see NATS; the router never sees subjects.
+
+import type { GranuleOutcome } from "../outcome.js";
+import {
+  decodeEnvelope,
+  type Envelope,
+  EnvelopeKind,
+  encodeEnvelope,
+  isRankToRouter,
+  type MpiRankData,
+} from "./protocol.js";
+import { Ring, ringHeaderBytes } from "./ring.js";
+import { Control, controlBytes, RankState } from "./shared-layout.js";
+
+export interface MpiRouterOptions {
+  readonly jobId: string;
+  /** This host, as named in placement. */
+  readonly hostName: string;
+  /** Host name of every world rank, indexed by rank. */
+  readonly placement: readonly string[];
+  /**
+   * Sends an envelope to the router of this job on another host. Envelopes to one host must
+   * arrive in the order they were sent (one NATS connection and subject keeps that order).
+   */
+  readonly remoteSend: (hostName: string, envelope: Uint8Array) => void | Promise<void>;
+  /** Inbox size of each local rank (default 4 MiB). */
+  readonly inboxBytes?: number;
+  /** Bytes one rank may have in flight to other hosts (default 8 MiB). */
+  readonly inflightLimit?: number;
+  /** Largest record sent to another host (default 512 KiB). */
+  readonly remoteFragmentBytes?: number;
+  /** Called once when the job fails (a rank error, MPI_Abort, a rank gone without MPI_Finalize). */
+  readonly onAbort?: (failure: MpiJobFailure) => void;
+}
+
+export interface MpiJobFailure {
+  /** MPI error class, or the MPI_Abort error code. */
+  readonly code: number;
+  readonly message: string;
+}
+
+interface RemoteDelivery {
+  readonly src: number;
+  readonly record: Uint8Array;
+}
+
+type WaitAsync = (
+  array: Int32Array,
+  index: number,
+  value: number,
+) => { async: false; value: string } | { async: true; value: Promise<string> };
+
+const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
+
+export class MpiRouter {
+  readonly jobId: string;
+  readonly hostName: string;
+  readonly worldSize: number;
+  /** World ranks placed on this host, in slot order. */
+  readonly localRanks: readonly number[];
+  private readonly slotOfRank: number[];
+  private readonly hostNames: string[];
+  private readonly hostOfRank: number[];
+  private readonly control: Control;
+  private readonly ringBuffers: { header: SharedArrayBuffer; data: SharedArrayBuffer }[];
+  private readonly rings: Ring[];
+  private readonly waiting: RemoteDelivery[][];
+  private readonly credits = new Map<number, number>();
+  private creditFlushQueued = false;
+  private sleeping = false;
+  private closed = false;
+  private failureValue: MpiJobFailure | undefined;
+
+  constructor(private readonly options: MpiRouterOptions) {
+    this.jobId = options.jobId;
+    this.hostName = options.hostName;
+    this.worldSize = options.placement.length;
+    this.hostNames = [...new Set(options.placement)];
+    this.hostOfRank = options.placement.map((h) => this.hostNames.indexOf(h));
+    const local: number[] = [];
+    this.slotOfRank = options.placement.map((h, rank) =>
+      h === options.hostName ? local.push(rank) - 1 : -1,
+    );
+    this.localRanks = local;
+    const slots = local.length + 1;
+    this.control = new Control(new SharedArrayBuffer(controlBytes(local.length)), local.length);
+    const inbox = options.inboxBytes ?? 4 * 1024 * 1024;
+    if (inbox % 8 !== 0 || inbox < 4096)
+      throw new Error(`inboxBytes must be a multiple of 8 and at least 4096, not ${inbox}`);
+    this.ringBuffers = local.map(() => ({
+      header: new SharedArrayBuffer(ringHeaderBytes(slots)),
+      data: new SharedArrayBuffer(inbox),
+    }));
+    this.rings = this.ringBuffers.map((b) => new Ring(b.header, b.data, slots));
+    this.waiting = local.map(() => []);
+  }
+
+  /** The providerData for a local rank's launch. */
+  rankData(worldRank: number): MpiRankData {
+    if (this.slotOfRank[worldRank] === undefined || (this.slotOfRank[worldRank] as number) < 0) {
+      throw new Error(`rank ${worldRank} of job ${this.jobId} is not placed on ${this.hostName}`);
+    }
+    return {
+      kind: "granny.mpi.rank.v1",
+      jobId: this.jobId,
+      worldRank,
+      worldSize: this.worldSize,
+      hostName: this.hostName,
+      hostOfRank: this.hostOfRank,
+      hostNames: this.hostNames,
+      slotOfRank: this.slotOfRank,
+      localCount: this.localRanks.length,
+      control: this.control.buffer,
+      rings: this.ringBuffers,
+      inflightLimit: this.options.inflightLimit ?? 8 * 1024 * 1024,
+      remoteFragmentBytes: this.options.remoteFragmentBytes ?? 512 * 1024,
+    };
+  }
+
+  get failure(): MpiJobFailure | undefined {
+    return this.failureValue;
+  }
+
+  /** A message a local rank's MPI provider posted (runGranule's onProviderMessage). */
+  handleProviderMessage(fromRank: number, message: unknown): void {
+    if (!isRankToRouter(message)) {
+      this.fail({ code: 17, message: `MPI_ERR_INTERN: rank ${fromRank} sent the router an unknown message` });
+      return;
+    }
+    switch (message.type) {
+      case "mpi.remote": {
+        const host = this.options.placement[message.dest];
+        if (host === undefined || host === this.hostName) {
+          this.fail({
+            code: 17,
+            message: `MPI_ERR_INTERN: remote record for rank ${message.dest}, which is not remote`,
+          });
+          return;
+        }
+        this.send(host, { kind: EnvelopeKind.data, dest: message.dest, record: message.record });
+        return;
+      }
+      case "mpi.abort":
+        this.recordFailure({ code: message.code, message: message.message }, true);
+        return;
+    }
+  }
+
+  /** An envelope from this job's router on another host. */
+  deliverFromRemote(bytes: Uint8Array): void {
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(bytes);
+    } catch (e) {
+      this.fail({
+        code: 17,
+        message: `MPI_ERR_INTERN: bad envelope from another host: ${(e as Error).message}`,
+      });
+      return;
+    }
+    switch (envelope.kind) {
+      case EnvelopeKind.data: {
+        const slot = this.slotOfRank[envelope.dest] ?? -1;
+        if (slot < 0) {
+          this.fail({
+            code: 17,
+            message: `MPI_ERR_INTERN: a record for rank ${envelope.dest} reached ${this.hostName}`,
+          });
+          return;
+        }
+        const src = new Int32Array(
+          envelope.record.buffer.slice(envelope.record.byteOffset, envelope.record.byteOffset + 12),
+        )[2] as number;
+        (this.waiting[slot] as RemoteDelivery[]).push({ src, record: envelope.record });
+        this.deliverWaiting(slot);
+        return;
+      }
+      case EnvelopeKind.credit: {
+        const slot = this.slotOfRank[envelope.rank] ?? -1;
+        if (slot < 0) return;
+        this.control.addInflight(slot, -envelope.bytes);
+        this.control.ring(slot);
+        return;
+      }
+      case EnvelopeKind.abort:
+        if (this.control.abort(envelope.code, envelope.message)) {
+          this.recordFailure({ code: envelope.code, message: envelope.message }, false);
+        }
+        return;
+    }
+  }
+
+  /**
+   * A local rank's granule ended. A rank that initialised MPI and left without MPI_Finalize, or
+   * that failed, ends the job: its peers would otherwise wait for it forever.
+   */
+  rankExited(worldRank: number, outcome: GranuleOutcome): void {
+    const slot = this.slotOfRank[worldRank] ?? -1;
+    if (slot < 0) return;
+    const state = this.control.state(slot);
+    this.control.setState(slot, RankState.exited);
+    if (this.control.aborted) return;
+    switch (outcome.kind) {
+      case "exited":
+        if (outcome.code !== 0) {
+          this.fail({ code: outcome.code, message: `rank ${worldRank} exited with code ${outcome.code}` });
+        } else if (state === RankState.initialized) {
+          this.fail({
+            code: 16,
+            message: `MPI_ERR_OTHER: rank ${worldRank} exited without calling MPI_Finalize`,
+          });
+        }
+        return;
+      case "trapped":
+        this.fail({ code: 16, message: `rank ${worldRank} trapped: ${outcome.message}` });
+        return;
+      case "failed":
+        this.fail({ code: 16, message: `rank ${worldRank} failed: ${outcome.message}` });
+        return;
+    }
+  }
+
+  /** Ends the job on every host (the host actor cancelling it, for instance). */
+  fail(failure: MpiJobFailure): void {
+    if (this.control.abort(failure.code, failure.message)) this.recordFailure(failure, true);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.control.ring(this.control.routerSlot);
+  }
+
+  private recordFailure(failure: MpiJobFailure, tellOthers: boolean): void {
+    if (this.failureValue !== undefined) return;
+    this.failureValue = failure;
+    if (tellOthers) {
+      for (const host of this.hostNames) {
+        if (host !== this.hostName)
+          this.send(host, { kind: EnvelopeKind.abort, code: failure.code, message: failure.message });
+      }
+    }
+    this.options.onAbort?.(failure);
+  }
+
+  private send(host: string, envelope: Envelope): void {
+    const result = this.options.remoteSend(host, encodeEnvelope(envelope));
+    if (result instanceof Promise) {
+      result.catch((e: unknown) => {
+        if (envelope.kind !== EnvelopeKind.abort) {
+          this.fail({
+            code: 17,
+            message: `MPI_ERR_INTERN: cannot reach host ${host}: ${(e as Error).message}`,
+          });
+        }
+      });
+    }
+  }
+
+  /** Writes queued remote records into a local inbox as far as it has room. */
+  private deliverWaiting(slot: number): void {
+    const queue = this.waiting[slot] as RemoteDelivery[];
+    const ring = this.rings[slot] as Ring;
+    while (queue.length > 0) {
+      const next = queue[0] as RemoteDelivery;
+      if (!ring.tryWrite(this.control.routerSlot, undefined, next.record)) {
+        this.sleepUntilRoom();
+        return;
+      }
+      queue.shift();
+      this.control.ring(slot);
+      this.credit(next.src, next.record.length);
+    }
+  }
+
+  private credit(src: number, bytes: number): void {
+    this.credits.set(src, (this.credits.get(src) ?? 0) + bytes);
+    if (this.creditFlushQueued) return;
+    this.creditFlushQueued = true;
+    queueMicrotask(() => {
+      this.creditFlushQueued = false;
+      for (const [rank, total] of this.credits) {
+        const host = this.options.placement[rank];
+        if (host !== undefined) this.send(host, { kind: EnvelopeKind.credit, rank, bytes: total });
+      }
+      this.credits.clear();
+    });
+  }
+
+  /** Waits, without blocking the event loop, for a local rank to free inbox space. */
+  private sleepUntilRoom(): void {
+    if (this.sleeping || this.closed) return;
+    this.sleeping = true;
+    const slot = this.control.routerSlot;
+    const seen = this.control.bell(slot);
+    this.control.setSleeping(slot, true);
+    const wake = () => {
+      this.sleeping = false;
+      this.control.setSleeping(slot, false);
+      if (this.closed) return;
+      for (let s = 0; s < this.waiting.length; s++)
+        if ((this.waiting[s] as RemoteDelivery[]).length > 0) this.deliverWaiting(s);
+    };
+    if (waitAsync !== undefined) {
+      const result = waitAsync(this.control.words, this.control.bellIndex(slot), seen);
+      if (result.async) void result.value.then(wake);
+      else queueMicrotask(wake);
+    } else {
+      setTimeout(wake, 1);
+    }
+  }
+}

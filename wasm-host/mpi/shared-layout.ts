@@ -1,0 +1,122 @@
+// The shared memory of one job on one host: a control block (doorbells, rank states, abort) and
+// one inbox ring per local rank. Worker threads of the job's local ranks and the router on the
+// host's main thread all map the same SharedArrayBuffers; nothing here is copied between them.
+
+/** Per-slot words in the control block. Slot L (after the L local ranks) is the router. */
+export const SLOT_WORDS = 4;
+const SLOT_BELL = 0;
+const SLOT_STATE = 1;
+const SLOT_INFLIGHT = 2;
+const SLOT_SLEEPING = 3;
+const CONTROL_HEAD_WORDS = 8;
+const ABORT_FLAG = 0;
+const ABORT_CODE = 1;
+const ABORT_TEXT_LEN = 2;
+const ABORT_TEXT_BYTES = 2048;
+
+/** MPI life of a local rank, as seen by its peers and the router. */
+export const RankState = { created: 0, initialized: 1, finalized: 2, exited: 3 } as const;
+
+export function controlBytes(localCount: number): number {
+  return (CONTROL_HEAD_WORDS + (localCount + 1) * SLOT_WORDS) * 4 + ABORT_TEXT_BYTES;
+}
+
+/** Typed views over the control block. */
+export class Control {
+  readonly words: Int32Array;
+  private readonly text: Uint8Array;
+  constructor(
+    readonly buffer: SharedArrayBuffer,
+    readonly localCount: number,
+  ) {
+    const intWords = CONTROL_HEAD_WORDS + (localCount + 1) * SLOT_WORDS;
+    this.words = new Int32Array(buffer, 0, intWords);
+    this.text = new Uint8Array(buffer, intWords * 4, ABORT_TEXT_BYTES);
+  }
+
+  private at(slot: number, word: number): number {
+    return CONTROL_HEAD_WORDS + slot * SLOT_WORDS + word;
+  }
+
+  get routerSlot(): number {
+    return this.localCount;
+  }
+
+  bellIndex(slot: number): number {
+    return this.at(slot, SLOT_BELL);
+  }
+
+  bell(slot: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_BELL));
+  }
+
+  /** Wakes whoever sleeps on slot's doorbell; the syscall is skipped when nobody sleeps. */
+  ring(slot: number): void {
+    Atomics.add(this.words, this.at(slot, SLOT_BELL), 1);
+    if (Atomics.load(this.words, this.at(slot, SLOT_SLEEPING)) !== 0) {
+      Atomics.notify(this.words, this.at(slot, SLOT_BELL));
+    }
+  }
+
+  /** Blocks this thread until slot's doorbell moves from seen (or timeoutMs passes). */
+  sleep(slot: number, seen: number, timeoutMs?: number): void {
+    const sleeping = this.at(slot, SLOT_SLEEPING);
+    Atomics.store(this.words, sleeping, 1);
+    Atomics.wait(this.words, this.at(slot, SLOT_BELL), seen, timeoutMs);
+    Atomics.store(this.words, sleeping, 0);
+  }
+
+  /** Marks the slot as sleeping for an async waiter (the router) so writers notify it. */
+  setSleeping(slot: number, on: boolean): void {
+    Atomics.store(this.words, this.at(slot, SLOT_SLEEPING), on ? 1 : 0);
+  }
+
+  state(slot: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_STATE));
+  }
+
+  setState(slot: number, state: number): void {
+    Atomics.store(this.words, this.at(slot, SLOT_STATE), state);
+  }
+
+  inflight(slot: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_INFLIGHT));
+  }
+
+  addInflight(slot: number, bytes: number): void {
+    Atomics.add(this.words, this.at(slot, SLOT_INFLIGHT), bytes);
+  }
+
+  get aborted(): boolean {
+    return Atomics.load(this.words, ABORT_FLAG) !== 0;
+  }
+
+  abortCode(): number {
+    return Atomics.load(this.words, ABORT_CODE);
+  }
+
+  abortMessage(): string {
+    const len = Atomics.load(this.words, ABORT_TEXT_LEN);
+    return new TextDecoder().decode(this.text.slice(0, len));
+  }
+
+  /** Records the first abort of the job and wakes every local rank and the router. */
+  abort(code: number, message: string): boolean {
+    if (Atomics.compareExchange(this.words, ABORT_FLAG, 0, -1) !== 0) return false;
+    const bytes = new TextEncoder().encode(message).slice(0, ABORT_TEXT_BYTES);
+    this.text.set(bytes);
+    Atomics.store(this.words, ABORT_TEXT_LEN, bytes.length);
+    Atomics.store(this.words, ABORT_CODE, code);
+    Atomics.store(this.words, ABORT_FLAG, 1);
+    for (let s = 0; s <= this.localCount; s++) {
+      Atomics.add(this.words, this.at(s, SLOT_BELL), 1);
+      Atomics.notify(this.words, this.at(s, SLOT_BELL));
+    }
+    return true;
+  }
+
+  /** Waits for the abort text to be complete (the flag is -1 while it is being written). */
+  abortSettled(): boolean {
+    return Atomics.load(this.words, ABORT_FLAG) === 1;
+  }
+}

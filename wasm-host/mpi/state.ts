@@ -1,0 +1,86 @@
+// The MPI state of one rank as plain data (communicators, groups, derived datatypes, user
+// operations), so that a rank stopped at a control point can be serialised with its snapshot.
+// Requests are kept apart (requests.ts): at a control point a rank has none pending.
+
+import { COMM_SELF, COMM_WORLD, ERRORS_ARE_FATAL, GROUP_EMPTY } from "./abi.js";
+import { FIRST_DERIVED_TYPE, type TypeInfo } from "./datatypes.js";
+import { FIRST_USER_OP } from "./ops.js";
+
+export interface CartTopology {
+  readonly dims: readonly number[];
+  readonly periods: readonly boolean[];
+}
+
+export interface CommState {
+  /** Context id for point-to-point traffic; collectives use ctx + 1. */
+  readonly ctx: number;
+  /** World ranks of the members, by rank in this communicator. */
+  readonly group: readonly number[];
+  readonly rank: number;
+  readonly cart: CartTopology | undefined;
+  errhandler: number;
+  name: string;
+}
+
+export interface UserOp {
+  /** Function-table index of the MPI_User_function. */
+  readonly fn: number;
+  readonly commute: boolean;
+}
+
+export interface MpiState {
+  initialized: boolean;
+  finalized: boolean;
+  threadLevel: number;
+  /** Indexed by handle; null once freed. */
+  readonly comms: (CommState | null)[];
+  readonly groups: (readonly number[] | null)[];
+  /** Derived datatypes by handle (from FIRST_DERIVED_TYPE). */
+  readonly types: Record<number, TypeInfo>;
+  nextType: number;
+  readonly ops: Record<number, UserOp>;
+  nextOp: number;
+  /** Next free context id; agreed across the members whenever a communicator is created. */
+  nextCtx: number;
+  /** Addresses registered by the module's runtime (granny_mpi_rt.c), for calling user ops. */
+  runtime: { readonly scratch: number; readonly malloc: number; readonly free: number } | undefined;
+}
+
+export function initialState(worldRank: number, worldSize: number): MpiState {
+  const world: CommState = {
+    ctx: 0,
+    group: Array.from({ length: worldSize }, (_, i) => i),
+    rank: worldRank,
+    cart: undefined,
+    errhandler: ERRORS_ARE_FATAL,
+    name: "MPI_COMM_WORLD",
+  };
+  const self: CommState = {
+    ctx: 2,
+    group: [worldRank],
+    rank: 0,
+    cart: undefined,
+    errhandler: ERRORS_ARE_FATAL,
+    name: "MPI_COMM_SELF",
+  };
+  const comms: (CommState | null)[] = [];
+  comms[0] = null;
+  comms[COMM_WORLD] = world;
+  comms[COMM_SELF] = self;
+  const groups: (readonly number[] | null)[] = [];
+  groups[0] = null;
+  groups[GROUP_EMPTY] = [];
+  return {
+    initialized: false,
+    finalized: false,
+    threadLevel: 0,
+    comms,
+    groups,
+    types: {},
+    nextType: FIRST_DERIVED_TYPE,
+    ops: {},
+    nextOp: FIRST_USER_OP,
+    nextCtx: 4,
+    runtime: undefined,
+  };
+}

@@ -1,0 +1,395 @@
+// Point-to-point message passing of one rank: MPI matching (context, source, tag, with wildcards,
+// in non-overtaking order), eager sends split into fragments, synchronous-send acknowledgements,
+// and the blocking wait that keeps progressing while it waits so that no pattern of
+// nonblocking calls can deadlock on full inboxes.
+//
+// Copies: a send copies from the sender's linear memory into the receiver's inbox ring; a
+// receive that was posted before the message arrived copies from the ring straight into the
+// receiver's linear memory. Only unexpected messages take a third copy through a staging buffer.
+
+import { ANY_SOURCE, ANY_TAG } from "./abi.js";
+import { MpiJobAborted } from "./errors.js";
+import type { MpiRankData, RankToRouter } from "./protocol.js";
+import {
+  encodeRecord,
+  RECORD_HEADER_BYTES,
+  Rec,
+  RecordFlag,
+  type RecordHeader,
+  RecordKind,
+  Ring,
+} from "./ring.js";
+import { Control, type RankState } from "./shared-layout.js";
+
+/** A message being received: from its first fragment until it is complete. */
+export interface Incoming {
+  readonly src: number;
+  readonly tag: number;
+  readonly ctx: number;
+  readonly msgId: number;
+  readonly sync: boolean;
+  readonly total: number;
+  got: number;
+  /** Staging copy; undefined when fragments go straight into linear memory. */
+  data: Uint8Array | undefined;
+  /** Where fragments go directly, or -1. */
+  directPtr: number;
+  recv: PostedRecv | undefined;
+  complete: boolean;
+}
+
+export interface PostedRecv {
+  readonly ctx: number;
+  /** World rank or ANY_SOURCE. */
+  readonly src: number;
+  readonly tag: number;
+  /** Linear-memory address for a dense receive buffer, or -1 to stage. */
+  readonly directPtr: number;
+  /** Bytes the receive buffer holds. */
+  readonly capacity: number;
+  /** Called once the whole message is here. */
+  readonly onComplete: (msg: Incoming) => void;
+}
+
+/** Data to send: bytes of our own, or a range of linear memory read when each fragment goes out. */
+export type SendSource = { readonly bytes: Uint8Array } | { readonly ptr: number; readonly len: number };
+
+export interface Outgoing {
+  readonly dest: number;
+  readonly ctx: number;
+  readonly tag: number;
+  readonly msgId: number;
+  readonly sync: boolean;
+  readonly source: SendSource;
+  readonly total: number;
+  sent: number;
+  /** All fragments are out: the send buffer may be reused. */
+  written: boolean;
+  /** The receiver matched it (synchronous sends only). */
+  acked: boolean;
+}
+
+export interface TransportHost {
+  memory(): WebAssembly.Memory;
+  postToHost(message: RankToRouter, transfer?: ArrayBuffer[]): void;
+}
+
+const SPIN_CHECKS = 2000;
+
+export class RankTransport {
+  readonly me: number;
+  readonly control: Control;
+  private readonly slot: number;
+  private readonly rings: Ring[];
+  private readonly inbox: Ring;
+  private readonly posted: PostedRecv[] = [];
+  private readonly unexpected: Incoming[] = [];
+  /** The message each source is in the middle of sending us (fragments arrive in order). */
+  private readonly partial = new Map<number, Incoming>();
+  private readonly outQueues = new Map<number, Outgoing[]>();
+  private readonly awaitingAck = new Map<number, Outgoing>();
+  private nextMsgId = 1;
+
+  constructor(
+    readonly data: MpiRankData,
+    private readonly host: TransportHost,
+  ) {
+    this.me = data.worldRank;
+    this.control = new Control(data.control, data.localCount);
+    const slot = data.slotOfRank[data.worldRank];
+    if (slot === undefined || slot < 0)
+      throw new Error(`rank ${data.worldRank} has no slot on ${data.hostName}`);
+    this.slot = slot;
+    this.rings = data.rings.map((r) => new Ring(r.header, r.data, data.localCount + 1));
+    const inbox = this.rings[slot];
+    if (inbox === undefined) throw new Error(`no inbox for slot ${slot}`);
+    this.inbox = inbox;
+  }
+
+  setState(state: (typeof RankState)[keyof typeof RankState]): void {
+    this.control.setState(this.slot, state);
+  }
+
+  // ---- sending ----
+
+  /** Queues a message; it goes out as far as inboxes have room, the rest on later progress. */
+  send(dest: number, ctx: number, tag: number, source: SendSource, sync: boolean): Outgoing {
+    const total = "bytes" in source ? source.bytes.length : source.len;
+    const out: Outgoing = {
+      dest,
+      ctx,
+      tag,
+      msgId: this.nextMsgId++,
+      sync,
+      source,
+      total,
+      sent: 0,
+      written: false,
+      acked: !sync,
+    };
+    if (sync) this.awaitingAck.set(out.msgId, out);
+    let queue = this.outQueues.get(dest);
+    if (queue === undefined) {
+      queue = [];
+      this.outQueues.set(dest, queue);
+    }
+    queue.push(out);
+    if (queue.length === 1) this.pushQueue(dest, queue);
+    return out;
+  }
+
+  private fragmentLimit(dest: number): number {
+    const slot = this.data.slotOfRank[dest] ?? -1;
+    if (slot < 0) return this.data.remoteFragmentBytes;
+    return (this.rings[slot] as Ring).maxPayload;
+  }
+
+  private payloadOf(out: Outgoing, from: number, len: number): Uint8Array {
+    if ("bytes" in out.source) return out.source.bytes.subarray(from, from + len);
+    const start = out.source.ptr + from;
+    return new Uint8Array(this.host.memory().buffer, start, len);
+  }
+
+  /** Writes as many fragments of the destination's queue as fit. */
+  private pushQueue(dest: number, queue: Outgoing[]): boolean {
+    let moved = false;
+    const limit = this.fragmentLimit(dest);
+    for (;;) {
+      const out = queue[0];
+      if (out === undefined) break;
+      while (!out.written) {
+        const len = Math.min(limit, out.total - out.sent);
+        const header: RecordHeader = {
+          kind: RecordKind.data,
+          src: this.me,
+          tag: out.tag,
+          ctx: out.ctx,
+          msgId: out.msgId,
+          total: out.total,
+          offset: out.sent,
+          flags: out.sync ? RecordFlag.synchronous : 0,
+        };
+        if (!this.writeRecord(dest, header, this.payloadOf(out, out.sent, len))) return moved;
+        moved = true;
+        out.sent += len;
+        if (out.sent >= out.total) out.written = true;
+      }
+      queue.shift();
+    }
+    return moved;
+  }
+
+  private writeRecord(dest: number, header: RecordHeader, payload: Uint8Array): boolean {
+    const slot = this.data.slotOfRank[dest] ?? -1;
+    if (slot >= 0) {
+      const ring = this.rings[slot] as Ring;
+      if (!ring.tryWrite(this.slot, header, payload)) return false;
+      this.control.ring(slot);
+      return true;
+    }
+    const size = RECORD_HEADER_BYTES + payload.length;
+    const inflight = this.control.inflight(this.slot);
+    if (inflight > 0 && inflight + size > this.data.inflightLimit) return false;
+    const record = encodeRecord(header, payload);
+    this.control.addInflight(this.slot, size);
+    this.host.postToHost({ type: "mpi.remote", dest, record }, [record.buffer as ArrayBuffer]);
+    return true;
+  }
+
+  private pushAll(): boolean {
+    let moved = false;
+    for (const [dest, queue] of this.outQueues) {
+      if (queue.length > 0 && this.pushQueue(dest, queue)) moved = true;
+      if (queue.length === 0) this.outQueues.delete(dest);
+    }
+    return moved;
+  }
+
+  get sendsPending(): boolean {
+    return this.outQueues.size > 0 || this.awaitingAck.size > 0;
+  }
+
+  // ---- receiving ----
+
+  /** Posts a receive; it may complete at once from the unexpected queue. */
+  post(recv: PostedRecv): void {
+    const i = this.unexpected.findIndex((m) => matches(recv, m));
+    if (i < 0) {
+      this.posted.push(recv);
+      return;
+    }
+    const msg = this.unexpected[i] as Incoming;
+    this.unexpected.splice(i, 1);
+    this.bind(msg, recv);
+    if (msg.complete) recv.onComplete(msg);
+  }
+
+  /** Removes a posted receive that has not matched (MPI_Cancel). */
+  cancel(recv: PostedRecv): boolean {
+    const i = this.posted.indexOf(recv);
+    if (i < 0) return false;
+    this.posted.splice(i, 1);
+    return true;
+  }
+
+  /** The first unexpected message a receive with these arguments would match (MPI_Probe). */
+  peek(ctx: number, src: number, tag: number): Incoming | undefined {
+    return this.unexpected.find((m) => matches({ ctx, src, tag }, m));
+  }
+
+  private bind(msg: Incoming, recv: PostedRecv): void {
+    msg.recv = recv;
+    if (msg.sync) this.sendAck(msg);
+  }
+
+  private sendAck(msg: Incoming): void {
+    const header: RecordHeader = {
+      kind: RecordKind.ack,
+      src: this.me,
+      tag: 0,
+      ctx: msg.ctx,
+      msgId: msg.msgId,
+      total: 0,
+      offset: 0,
+      flags: 0,
+    };
+    // Acks go through the same queue discipline as data so they are never lost to a full ring.
+    const ack: Outgoing = {
+      dest: msg.src,
+      ctx: msg.ctx,
+      tag: 0,
+      msgId: -1,
+      sync: false,
+      source: { bytes: new Uint8Array(0) },
+      total: 0,
+      sent: 0,
+      written: false,
+      acked: true,
+    };
+    const queue = this.outQueues.get(msg.src);
+    if ((queue === undefined || queue.length === 0) && this.writeRecord(msg.src, header, new Uint8Array(0)))
+      return;
+    this.pendingAcks.push({ ack, header });
+  }
+
+  private readonly pendingAcks: { ack: Outgoing; header: RecordHeader }[] = [];
+
+  private flushAcks(): boolean {
+    let moved = false;
+    while (this.pendingAcks.length > 0) {
+      const first = this.pendingAcks[0] as { ack: Outgoing; header: RecordHeader };
+      if (!this.writeRecord(first.ack.dest, first.header, new Uint8Array(0))) break;
+      this.pendingAcks.shift();
+      moved = true;
+    }
+    return moved;
+  }
+
+  private readonly visitRecord = (w: number, at: number): void => {
+    const ring = this.inbox;
+    const kind = ring.word(w, Rec.kind);
+    const src = ring.word(w, Rec.src);
+    if (kind === RecordKind.ack) {
+      const out = this.awaitingAck.get(ring.word(w, Rec.msgId));
+      if (out !== undefined) {
+        out.acked = true;
+        this.awaitingAck.delete(out.msgId);
+      }
+      return;
+    }
+    const len = ring.word(w, Rec.len) - RECORD_HEADER_BYTES;
+    const offset = ring.word(w, Rec.offset);
+    const fragment = ring.bytes.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + len);
+    let msg: Incoming | undefined;
+    if (offset === 0) {
+      msg = {
+        src,
+        tag: ring.word(w, Rec.tag),
+        ctx: ring.word(w, Rec.ctx),
+        msgId: ring.word(w, Rec.msgId),
+        sync: (ring.word(w, Rec.flags) & RecordFlag.synchronous) !== 0,
+        total: ring.word(w, Rec.total),
+        got: 0,
+        data: undefined,
+        directPtr: -1,
+        recv: undefined,
+        complete: false,
+      };
+      const i = this.posted.findIndex((r) => matches(r, msg as Incoming));
+      if (i >= 0) {
+        const recv = this.posted[i] as PostedRecv;
+        this.posted.splice(i, 1);
+        if (recv.directPtr >= 0 && msg.total <= recv.capacity) msg.directPtr = recv.directPtr;
+        this.bind(msg, recv);
+      } else {
+        this.unexpected.push(msg);
+      }
+      if (msg.directPtr < 0) msg.data = new Uint8Array(msg.total);
+    } else {
+      msg = this.partial.get(src);
+      if (msg === undefined) throw new Error(`MPI transport: fragment from rank ${src} without its start`);
+    }
+    if (msg.directPtr >= 0) {
+      new Uint8Array(this.host.memory().buffer).set(fragment, msg.directPtr + offset);
+    } else {
+      (msg.data as Uint8Array).set(fragment, offset);
+    }
+    msg.got += len;
+    if (msg.got >= msg.total) {
+      msg.complete = true;
+      this.partial.delete(src);
+      if (msg.recv !== undefined) msg.recv.onComplete(msg);
+    } else {
+      this.partial.set(src, msg);
+    }
+  };
+
+  /** Moves whatever can move: drains the inbox, pushes queued sends and acks. */
+  progress(): boolean {
+    const records = this.inbox.drain(this.control, this.visitRecord);
+    const acks = this.pendingAcks.length > 0 && this.flushAcks();
+    const sent = this.outQueues.size > 0 && this.pushAll();
+    return records > 0 || acks || sent;
+  }
+
+  /** Progresses until done() holds; fails fast when the job is aborted. */
+  waitUntil(done: () => boolean): void {
+    for (;;) {
+      const seen = this.control.bell(this.slot);
+      this.progress();
+      if (done()) return;
+      this.checkAbort();
+      let moved = false;
+      for (let i = 0; i < SPIN_CHECKS; i++) {
+        if (this.control.bell(this.slot) !== seen) {
+          moved = true;
+          break;
+        }
+      }
+      if (!moved) this.control.sleep(this.slot, seen);
+    }
+  }
+
+  checkAbort(): void {
+    if (!this.control.aborted) return;
+    while (!this.control.abortSettled()) {
+      // the aborting thread is writing the reason; it takes microseconds
+    }
+    throw new MpiJobAborted(this.control.abortMessage());
+  }
+
+  /** Ends the job on every host: marks it here and tells the router, which tells the others. */
+  abortJob(code: number, message: string): void {
+    if (this.control.abort(code, message)) {
+      this.host.postToHost({ type: "mpi.abort", rank: this.me, code, message });
+    }
+  }
+}
+
+function matches(recv: { ctx: number; src: number; tag: number }, msg: Incoming): boolean {
+  return (
+    recv.ctx === msg.ctx &&
+    (recv.src === ANY_SOURCE || recv.src === msg.src) &&
+    (recv.tag === ANY_TAG || recv.tag === msg.tag)
+  );
+}

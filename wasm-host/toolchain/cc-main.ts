@@ -1,0 +1,53 @@
+// `granny cc [-o out.wasm] file.c ... [clang flags]`: the command-line face of compileMpi.
+// Returns the process exit status; diagnostics go to stderr as clang printed them.
+
+import { readFile } from "node:fs/promises";
+import { checkMpiImports } from "./check-imports.js";
+import { CompileError, compileMpi } from "./compile.js";
+
+const SOURCE = /\.(c|cc|cpp|cxx|c\+\+|C|o|a)$/;
+
+export async function ccMain(argv: readonly string[]): Promise<number> {
+  const sources: string[] = [];
+  const flags: string[] = [];
+  let output = "a.out.wasm";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "-o") {
+      const next = argv[++i];
+      if (next === undefined) {
+        process.stderr.write("granny cc: -o needs a file name\n");
+        return 2;
+      }
+      output = next;
+    } else if (arg.startsWith("-o") && arg.length > 2) {
+      output = arg.slice(2);
+    } else if (arg === "-h" || arg === "--help") {
+      process.stdout.write(
+        "usage: granny cc [-o out.wasm] file.c ... [clang flags]\n" +
+          "Compiles MPI programs (C or C++) to WebAssembly for granny: clang-19 --target=wasm32-wasi -O3 -msimd128\n" +
+          "with granny's mpi.h. Later flags override the defaults.\n",
+      );
+      return 0;
+    } else if (!arg.startsWith("-") && SOURCE.test(arg)) {
+      sources.push(arg);
+    } else {
+      flags.push(arg);
+    }
+  }
+  try {
+    const result = await compileMpi({ sources, output, flags });
+    if (result.diagnostics !== "") process.stderr.write(result.diagnostics);
+    const report = checkMpiImports(await readFile(output));
+    if (report.unsupported.length > 0) {
+      process.stderr.write(
+        `granny cc: warning: ${output} calls MPI functions granny does not support (the job will be refused): ` +
+          `${report.unsupported.join(", ")}\n`,
+      );
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${e instanceof CompileError ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

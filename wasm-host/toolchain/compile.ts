@@ -1,0 +1,96 @@
+// compileMpi: the mpicc of granny. Drives clang-19 for wasm32-wasi with our mpi.h, SIMD and -O3
+// on by default, and links the small runtime that registers callbacks for user-defined ops.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, rename, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { clangDrivers, isCxxSource, runProcess } from "./clang.js";
+import { includeDir, runtimeSource } from "./paths.js";
+
+export interface CompileMpiOptions {
+  /** C or C++ sources (C++ is recognised by its extension). */
+  readonly sources: readonly string[];
+  /** Path of the .wasm to write. */
+  readonly output: string;
+  /** Extra clang flags; they come after ours, so `-O2` or `-mno-simd128` override the defaults. */
+  readonly flags?: readonly string[];
+}
+
+export interface CompileMpiResult {
+  readonly output: string;
+  /** Compiler warnings. */
+  readonly diagnostics: string;
+  readonly command: readonly string[];
+}
+
+export class CompileError extends Error {
+  override readonly name = "CompileError";
+  constructor(
+    message: string,
+    readonly diagnostics: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Flags every MPI module is built with. */
+export const DEFAULT_FLAGS = ["--target=wasm32-wasi", "-O3", "-msimd128"] as const;
+/** Link flags: small modules, and the function table exported so user-defined ops can be called. */
+const LINK_FLAGS = ["-Wl,--strip-debug", "-Wl,--export-table"] as const;
+/** Debian's wasm32 libc++ is built without exception support. */
+const CXX_FLAGS = ["-fno-exceptions"] as const;
+
+export async function compileMpi(options: CompileMpiOptions): Promise<CompileMpiResult> {
+  if (options.sources.length === 0) throw new CompileError("granny cc: no input files", "");
+  const drivers = clangDrivers();
+  const cxx = options.sources.some(isCxxSource);
+  const runtimeObject = await runtimeObjectPath(drivers.cc);
+  const args = [
+    ...DEFAULT_FLAGS,
+    "-I",
+    includeDir(),
+    ...(cxx ? CXX_FLAGS : []),
+    ...(options.flags ?? []),
+    ...options.sources,
+    runtimeObject,
+    ...LINK_FLAGS,
+    "-o",
+    options.output,
+  ];
+  const driver = cxx ? drivers.cxx : drivers.cc;
+  const result = await runProcess(driver, args);
+  if (result.code !== 0) {
+    throw new CompileError(
+      `granny cc: ${driver} failed (exit ${result.code})\n${result.stderr}`,
+      result.stderr,
+    );
+  }
+  return { output: options.output, diagnostics: result.stderr, command: [driver, ...args] };
+}
+
+/** Compiles granny_mpi_rt.c once per content and compiler, into a cache shared by all builds. */
+async function runtimeObjectPath(cc: string): Promise<string> {
+  const source = runtimeSource();
+  const text = await readFile(source);
+  const hash = createHash("sha256").update(cc).update(DEFAULT_FLAGS.join(" ")).update(text).digest("hex");
+  const dir = join(tmpdir(), "granny-cc");
+  const object = join(dir, `granny_mpi_rt-${hash.slice(0, 16)}.o`);
+  if (await exists(object)) return object;
+  await mkdir(dir, { recursive: true });
+  const partial = `${object}.${process.pid}.tmp`;
+  const result = await runProcess(cc, [...DEFAULT_FLAGS, "-c", source, "-o", partial]);
+  if (result.code !== 0) {
+    throw new CompileError(`granny cc: cannot build the MPI runtime\n${result.stderr}`, result.stderr);
+  }
+  await rename(partial, object);
+  return object;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
