@@ -91,7 +91,9 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     });
   } catch (e) {
     mailboxIn.close();
-    finish({ kind: "failed", reason: "worker-crash", message: `could not start ${name}: ${messageOf(e)}` });
+    // A launch holding something that cannot cross threads (a non-shared memory, a function).
+    const reason = e instanceof Error && e.name === "DataCloneError" ? "bad-launch" : "worker-crash";
+    finish({ kind: "failed", reason, message: `could not start ${name}: ${messageOf(e)}` });
     return handle();
   }
 

@@ -31,9 +31,15 @@ describe("granule failures", () => {
     expect(error?.message).toBe(message);
   });
 
-  it("reports runaway recursion as a trap, not a crash", async () => {
+  it("reports a shadow stack overflow as the out-of-bounds trap it causes", async () => {
     const run = await runProgram("trap", { args: ["trap", "recurse"] });
-    expect(run.outcome.kind).toBe("trapped");
+    expect(run.outcome).toEqual({ kind: "trapped", message: "memory access out of bounds" });
+  });
+
+  it("reports exhausting the engine's call stack as a trap, not a crash", async () => {
+    const run = await runProgram("trap", { args: ["trap", "stack"] });
+    expect(run.outcome).toMatchObject({ kind: "trapped" });
+    expect(run.outcome.kind === "trapped" && run.outcome.message).toMatch(/^call stack exhausted/);
   });
 
   it("turns invalid bytes into an InvalidModuleError from the cache and a failed outcome from the runner", async () => {
@@ -70,6 +76,17 @@ describe("granule failures", () => {
     const run = await runProgram("hello", { entry: "no_such_export" });
     expect(run.outcome).toMatchObject({ kind: "failed", reason: "bad-launch" });
     expect(run.outcome.kind === "failed" && run.outcome.message).toContain('"no_such_export"');
+  });
+
+  it("fails with bad-launch when the launch holds something that cannot cross to a thread", async () => {
+    const module = await compileProgram("hello");
+    const handle = runGranule(
+      { module, args: ["hello"], memory: new WebAssembly.Memory({ initial: 1 }) },
+      ignoreOutput,
+    );
+    const outcome = await handle.done;
+    expect(outcome).toMatchObject({ kind: "failed", reason: "bad-launch" });
+    expect(outcome.kind === "failed" && outcome.message).toMatch(/could not be cloned/);
   });
 
   it("kills a sleeping granule promptly", async () => {
