@@ -37,10 +37,13 @@ function scalarFn(op: number, float: boolean, big: boolean): Scalar | undefined 
   const one = big ? 1n : 1;
   const truth = (x: Num) => x !== zero && x !== 0;
   switch (op) {
+    // Comparisons rather than Math.max/min: they work for bigint elements too.
     case Op.MAX:
-      return (a, b) => Math.max(a, b);
+      // biome-ignore lint/complexity/useMathMinMax: bigint elements
+      return (a, b) => (a > b ? a : b);
     case Op.MIN:
-      return (a, b) => Math.min(a, b);
+      // biome-ignore lint/complexity/useMathMinMax: bigint elements
+      return (a, b) => (a < b ? a : b);
     case Op.SUM:
       return big ? (a, b) => (a as bigint) + (b as bigint) : (a, b) => (a as number) + (b as number);
     case Op.PROD:
