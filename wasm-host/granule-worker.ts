@@ -126,6 +126,20 @@ async function loadProvider(url: string, ctx: ImportContext): Promise<ProviderIm
   }
 }
 
+/** A provider's afterInstantiate: its own errors are the provider's; traps and exits keep their kind. */
+function runHook(hook: () => void): void {
+  try {
+    hook();
+  } catch (e) {
+    if (e instanceof WasiExit || e instanceof WebAssembly.RuntimeError) throw e;
+    throw new GranuleSetupError(
+      "provider",
+      `an import provider's afterInstantiate threw: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
+    );
+  }
+}
+
 async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | undefined }> {
   let wasi: WasiPreview1 | undefined;
   let instance: WebAssembly.Instance | undefined;
@@ -198,7 +212,7 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
       );
     }
     entry = fn as (...args: (number | bigint)[]) => unknown;
-    for (const hook of hooks) hook();
+    for (const hook of hooks) runHook(hook);
   } catch (e) {
     return { outcome: outcomeFromError(e, "setup"), wasi };
   }
