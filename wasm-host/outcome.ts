@@ -20,7 +20,10 @@ export type FailureReason =
   | "worker-crash";
 
 export type GranuleOutcome =
-  /** proc_exit was called, or the entry returned (code 0). */
+  /**
+   * proc_exit was called, or the entry returned (code 0). The code is as the program passed it
+   * (WASI's u32); a POSIX parent of a native process would see code & 0xff.
+   */
   | { readonly kind: "exited"; readonly code: number }
   /** A WebAssembly trap; the message says which (unreachable, out of bounds, divide by zero...). */
   | { readonly kind: "trapped"; readonly message: string }

@@ -36,6 +36,19 @@ describe("import providers and launch options", () => {
     expect(run.outcome).toEqual({ kind: "exited", code: 42 });
   });
 
+  it("fails a granule whose provider's afterInstantiate throws, before the entry runs", async () => {
+    const run = await runProgram("provider_calls", {
+      providers: [testProvider],
+      providerData: { failAfterInstantiate: true },
+    });
+    expect(run.outcome).toMatchObject({ kind: "failed", reason: "provider" });
+    expect(run.outcome.kind === "failed" && run.outcome.message).toContain(
+      "set-up after instantiation failed",
+    );
+    await expect(run.handle.started).rejects.toThrow();
+    expect(run.stdout).toBe("");
+  });
+
   it("fails a granule whose provider posts without an onProviderMessage callback", async () => {
     const module = await compileProgram("provider_calls");
     const handle = runGranule(

@@ -6,7 +6,9 @@
 import type { ImportContext, ProviderImports } from "../../../wasm-host/mod.js";
 
 export function createImports(ctx: ImportContext): ProviderImports {
-  const data = ctx.providerData as { readonly greeting?: string } | undefined;
+  const data = ctx.providerData as
+    | { readonly greeting?: string; readonly failAfterInstantiate?: boolean }
+    | undefined;
   const hoard: unknown[] = [];
   return {
     imports: {
@@ -30,6 +32,7 @@ export function createImports(ctx: ImportContext): ProviderImports {
       },
     },
     afterInstantiate: () => {
+      if (data?.failAfterInstantiate === true) throw new Error("set-up after instantiation failed");
       ctx.postToHost({
         kind: "instantiated",
         memoryBytes: ctx.memory().buffer.byteLength,
