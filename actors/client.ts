@@ -13,6 +13,7 @@ import {
   replay,
   subjects,
 } from "../bus/mod.js";
+import { checkMpiImports, mpiRefusal } from "../wasm-host/mod.js";
 import type { JobKind } from "./cluster-state.js";
 
 export interface SubmitOptions {
@@ -46,6 +47,11 @@ export async function submitJob(bus: Bus, opts: SubmitOptions): Promise<{ jobId:
     throw new Error(`${opts.name} is not a valid WebAssembly module: ${(err as Error).message}`);
   }
   const kind = opts.kind ?? detectKind(compiled);
+  if (kind === "mpi") {
+    // Refuse now, with the list, rather than fail on every host later.
+    const refusal = mpiRefusal(checkMpiImports(compiled));
+    if (refusal) throw new Error(`${opts.name}: ${refusal}`);
+  }
   const jobId = checkToken("job id", opts.jobId ?? newJobId());
   const store = await ModuleStore.open(bus);
   const hash = await store.put(opts.module);

@@ -17,9 +17,13 @@ import {
 } from "../bus/mod.js";
 import {
   type CompiledModule,
+  checkMpiImports,
   type GranuleHandle,
   type GranuleOutcome,
   ModuleCache,
+  MpiRouter,
+  mpiProviderUrl,
+  mpiRefusal,
   runGranule,
 } from "../wasm-host/mod.js";
 import { GranuleLifecycle } from "./granule.js";
@@ -27,6 +31,11 @@ import type { Logger } from "./log.js";
 import { OutputPump } from "./output-pump.js";
 
 export const HOST_ACCEPTS = ["granny.v1.granules_start", "granny.v1.job_stop"] as const;
+
+/** A rank busy computing never looks at the abort flag: after this grace it is stopped, as mpirun would. */
+const MPI_ABORT_GRACE_MS = 2000;
+/** MPI envelopes for a job whose router does not exist here yet (its start is still on its way). */
+const EARLY_ENVELOPE_LIMIT = 4096;
 
 export interface HostOptions {
   readonly bus: Bus;
@@ -58,6 +67,9 @@ class SerialQueue {
 
 export class HostActor {
   private readonly granules = new Map<string, RunningGranule>();
+  /** One MPI router per MPI job with ranks on this host. */
+  private readonly routers = new Map<string, MpiRouter>();
+  private readonly earlyEnvelopes = new Map<string, Uint8Array[]>();
   private readonly publisher: DurablePublisher;
   private readonly compiled = new Map<string, Promise<CompiledModule>>();
   private readonly cache = new ModuleCache();
@@ -79,6 +91,9 @@ export class HostActor {
     this.modules = await ModuleStore.open(this.opts.bus);
     this.opts.bus.serve(subjects.host(this.opts.name), HOST_ACCEPTS, (msg) => this.handle(msg), {
       onError: (err) => this.opts.log.warn(`refused a message: ${err.message}`),
+    });
+    this.opts.bus.serve(subjects.mpi(this.opts.name), ["granny.v1.mpi_envelope"], (m) => this.onEnvelope(m), {
+      onError: (err) => this.opts.log.warn(`refused an MPI envelope: ${err.message}`),
     });
     await this.opts.bus.flush();
     await this.register();
@@ -166,6 +181,7 @@ export class HostActor {
       const key = `${m.jobId}/${granule}`;
       if (this.granules.has(key)) throw new RejectedError(`granule ${key} already runs here`);
     }
+    if (m.kind === "mpi") this.createRouter(m);
     for (const granule of m.granules) {
       const record: RunningGranule = {
         jobId: m.jobId,
@@ -184,6 +200,48 @@ export class HostActor {
       void this.run(record, m);
     }
     return message("ack", {});
+  }
+
+  /** The job's MPI router on this host: local ranks share memory, remote ones go over NATS. */
+  private createRouter(m: MessageOf<"granules_start">): void {
+    if (this.routers.has(m.jobId)) return;
+    const router = new MpiRouter({
+      jobId: m.jobId,
+      hostName: this.opts.name,
+      placement: m.placement,
+      // One connection and one subject per destination host keep envelopes in order.
+      remoteSend: (host, envelope) => {
+        this.opts.bus.publish(
+          subjects.mpi(host),
+          message("mpi_envelope", { jobId: m.jobId, fromHost: this.opts.name, data: envelope }),
+        );
+      },
+      onAbort: (failure) => {
+        this.opts.log.warn(`MPI job ${m.jobId} aborted: ${failure.message}`);
+        setTimeout(() => {
+          for (const g of this.granules.values()) if (g.jobId === m.jobId) void g.handle?.kill();
+        }, MPI_ABORT_GRACE_MS).unref();
+      },
+    });
+    this.routers.set(m.jobId, router);
+    for (const envelope of this.earlyEnvelopes.get(m.jobId) ?? []) router.deliverFromRemote(envelope);
+    this.earlyEnvelopes.delete(m.jobId);
+  }
+
+  private onEnvelope(m: MessageOf<"mpi_envelope">): undefined {
+    const router = this.routers.get(m.jobId);
+    if (router) {
+      router.deliverFromRemote(m.data);
+      return undefined;
+    }
+    const early = this.earlyEnvelopes.get(m.jobId) ?? [];
+    if (early.length >= EARLY_ENVELOPE_LIMIT)
+      throw new RejectedError(`too many MPI envelopes for unknown job ${m.jobId}`);
+    early.push(m.data);
+    this.earlyEnvelopes.set(m.jobId, early);
+    // Envelopes of a job that never starts here are dropped after a while.
+    if (early.length === 1) setTimeout(() => this.earlyEnvelopes.delete(m.jobId), 60_000).unref();
+    return undefined;
   }
 
   private onStop(m: MessageOf<"job_stop">): Message {
@@ -205,14 +263,27 @@ export class HostActor {
       g.lifecycle.apply({ type: "LOAD" });
       const compiled = await this.module(m.module.hash);
       if (g.stopReason !== undefined) throw new Error(`stopped before start: ${g.stopReason}`);
+      const router = this.routers.get(m.jobId);
+      if (m.kind === "mpi") {
+        const refusal = mpiRefusal(checkMpiImports(compiled.module));
+        if (refusal) throw new Error(refusal);
+        if (!router) throw new Error(`no MPI router for job ${m.jobId}`);
+      }
       const handle = runGranule(
         {
           module: compiled.module,
           args: [m.module.name, ...m.args],
           env: m.env,
           name: `${m.jobId}/${g.granule}`,
+          ...(router ? { providers: [mpiProviderUrl().href], providerData: router.rankData(g.granule) } : {}),
         },
-        { onStdout: (b) => pumps.stdout.write(b), onStderr: (b) => pumps.stderr.write(b) },
+        {
+          onStdout: (b) => pumps.stdout.write(b),
+          onStderr: (b) => pumps.stderr.write(b),
+          ...(router
+            ? { onProviderMessage: (msg: unknown) => router.handleProviderMessage(g.granule, msg) }
+            : {}),
+        },
       );
       g.handle = handle;
       handle.started.then(
@@ -223,6 +294,8 @@ export class HostActor {
     } catch (err) {
       outcome = { kind: "failed", reason: "bad-launch", message: (err as Error).message };
     }
+    const router = this.routers.get(g.jobId);
+    router?.rankExited(g.granule, outcome);
     await Promise.all([pumps.stdout.close(), pumps.stderr.close()]);
     if (outcome.kind === "exited") {
       if (!g.lifecycle.apply({ type: "EXIT", code: outcome.code })) {
@@ -239,6 +312,10 @@ export class HostActor {
     }
     await g.events.push(async () => {});
     this.granules.delete(`${g.jobId}/${g.granule}`);
+    if (router && ![...this.granules.values()].some((other) => other.jobId === g.jobId)) {
+      router.close();
+      this.routers.delete(g.jobId);
+    }
     g.lifecycle.stop();
     await this.reportEnd(g, outcome);
   }

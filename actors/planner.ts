@@ -290,7 +290,9 @@ export class Planner {
     const host = this.state.hosts.get(name);
     if (!host?.alive) return message("ack", {});
     host.alive = false;
-    this.opts.log.warn(reason);
+    // A clean leave is routine; a silent host is worth a warning.
+    if (reason.endsWith("left the cluster")) this.opts.log.info(reason);
+    else this.opts.log.warn(reason);
     await this.failGranulesOn(name, reason);
     this.schedule();
     return message("ack", {});
