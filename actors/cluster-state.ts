@@ -2,8 +2,7 @@
 // queue. Plain data and pure updates, so the planner's bus code stays thin and this part can be
 // tested and fed to policies directly.
 import type { GranuleState, MessageOf } from "../bus/mod.js";
-import { crossVmLinks } from "../policies/links.js";
-import type { ClusterView, HostView, JobView } from "../policies/types.js";
+import { type ClusterView, crossVmLinks, type HostView, type JobView } from "../policies/mod.js";
 
 export type JobKind = MessageOf<"job_submit">["kind"];
 export type JobState = MessageOf<"cluster_status">["jobs"][number]["state"];

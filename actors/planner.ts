@@ -12,8 +12,7 @@ import {
   RejectedError,
   subjects,
 } from "../bus/mod.js";
-import { policyByName } from "../policies/registry.js";
-import type { Policy } from "../policies/types.js";
+import { type Policy, policyByName } from "../policies/mod.js";
 import { ClusterState, type GranuleEnd, type JobRecord } from "./cluster-state.js";
 import type { Logger } from "./log.js";
 

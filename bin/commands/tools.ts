@@ -1,6 +1,8 @@
 // Tools beside the cluster: `granny cc` (compile C/C++ to WebAssembly for this runtime) and
 // `granny sim` (the policy simulator). Both parse their own arguments in their rooms.
 import type { Command } from "commander";
+import { simMain } from "../../policies/mod.js";
+import { ccMain } from "../../wasm-host/mod.js";
 
 export function toolCommands(program: Command): void {
   program
@@ -12,10 +14,6 @@ export function toolCommands(program: Command): void {
     .helpOption(false)
     .argument("[args...]")
     .action(async (args: string[]) => {
-      const { ccMain } = await import("../../wasm-host/mod.js").then(
-        (m) => m as unknown as { ccMain?: (a: string[]) => Promise<number> },
-      );
-      if (!ccMain) throw new Error("granny cc is not available in this build");
       process.exitCode = await ccMain(args);
     });
 
@@ -28,10 +26,6 @@ export function toolCommands(program: Command): void {
     .helpOption(false)
     .argument("[args...]")
     .action(async (args: string[]) => {
-      const { simMain } = await import("../../policies/registry.js").then(
-        (m) => m as unknown as { simMain?: (a: string[]) => Promise<number> },
-      );
-      if (!simMain) throw new Error("granny sim is not available in this build");
       process.exitCode = await simMain(args);
     });
 }
