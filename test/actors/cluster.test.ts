@@ -112,6 +112,25 @@ describe("a local cluster of two host processes", () => {
     ).rejects.toThrow(/junk.wasm is not a valid WebAssembly module/);
   });
 
+  it("answers garbage sent to the planner and to a host with typed errors, and keeps working", async () => {
+    const { Encoder } = await import("cbor-x");
+    const raw = new Encoder({ useRecords: false });
+    for (const subject of ["granny.planner", "granny.host.host-1", "granny.mpi.host-2"]) {
+      for (const payload of [
+        new Uint8Array([0xff, 0x01]),
+        raw.encode({ type: "granny.v1.self_destruct" }),
+        raw.encode({ type: "granny.v1.job_submit", jobId: 7 }),
+      ]) {
+        const reply = await bus.nc.request(subject, payload, { timeout: 2000 });
+        const decoded = raw.decode(reply.data) as { type: string; code: string };
+        expect(decoded.type).toBe("granny.v1.error");
+        expect(["malformed", "unknown_type", "unexpected_message"]).toContain(decoded.code);
+      }
+    }
+    const { result } = await runJob(bus, await wasm(SLEEPER), 2, ["1"]);
+    expect(result.exitCode).toBe(0);
+  });
+
   it("replays a finished job's lifecycle to a subscriber that connects afterwards", async () => {
     const { jobId } = await runJob(bus, await wasm(SLEEPER), 2, ["5"]);
     const late = await cluster.connect("late");
