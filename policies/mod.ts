@@ -30,7 +30,8 @@ export {
   type ScenarioOptions,
   scenarioFor,
 } from "./sim/presets.js";
-export { type WrittenReport, writeReport } from "./sim/report.js";
+export { downsample, type WrittenReport, writeReport } from "./sim/report.js";
+export { Rng, seedFor } from "./sim/rng.js";
 export {
   type DecisionRecord,
   type JobOutcome,
