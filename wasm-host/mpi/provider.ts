@@ -111,7 +111,7 @@ export function createImports(ctx: ImportContext): ProviderImports {
 
 function fatal(rank: MpiRank, code: number, message: string): never {
   rank.transport.abortJob(code, message);
-  throw new MpiError("MPI_ERR_OTHER", message.replace(/^MPI_ERR_OTHER: /, ""));
+  throw new Error(message);
 }
 
 function unsupported(rank: MpiRank, name: string): HostCall {
