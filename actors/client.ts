@@ -121,6 +121,13 @@ export async function clusterStatus(bus: Bus): Promise<Omit<MessageOf<"cluster_s
   return status;
 }
 
+/** Asks the planner to move a granule (an MPI rank) to another host at its next barrier. */
+export async function migrateGranule(bus: Bus, jobId: string, granule: number, to: string): Promise<void> {
+  await bus.request(subjects.planner, message("migrate_request", { jobId, granule, to }), ["granny.v1.ack"], {
+    timeoutMs: 15_000,
+  });
+}
+
 export async function killJob(bus: Bus, jobId: string, reason: string): Promise<void> {
   await bus.request(subjects.planner, message("job_kill", { jobId, reason }), ["granny.v1.ack"]);
 }

@@ -25,6 +25,20 @@ export interface GranuleEnd {
   readonly host: string;
 }
 
+/** A migration in flight: decided by the planner, waiting for the job's next barrier. */
+export interface MigrationInFlight {
+  readonly planId: string;
+  readonly moves: readonly { granule: number; from: string; to: string }[];
+  /** Host of every granule once the plan is done. */
+  readonly placement: readonly string[];
+  readonly reason: string;
+  /** Granules not yet restored on their target. */
+  readonly pending: Set<number>;
+  readonly decidedAt: number;
+  maxPauseMs: number;
+  snapshotBytes: number;
+}
+
 export interface JobRecord {
   readonly submit: MessageOf<"job_submit">;
   state: JobState;
@@ -32,6 +46,9 @@ export interface JobRecord {
   placement: string[];
   readonly ended: Map<number, GranuleEnd>;
   readonly submittedAt: number;
+  migration?: MigrationInFlight;
+  /** Migrations completed, for status and events. */
+  migrations: number;
   exitCode?: number;
   error?: string;
 }
@@ -58,11 +75,23 @@ export class ClusterState {
     let used = 0;
     for (const job of this.jobs.values()) {
       if (job.state !== "running") continue;
-      job.placement.forEach((h, g) => {
-        if (h === host && !job.ended.has(g)) used++;
-      });
+      for (const [h] of ClusterState.heldSlots(job)) if (h === host) used++;
     }
     return used;
+  }
+
+  /**
+   * The (host, granule) slots a running job holds: where its live granules are, plus, while a
+   * migration is in flight, the targets reserved for the moving ones (both ends are busy then).
+   */
+  static heldSlots(job: JobRecord): [string, number][] {
+    const held: [string, number][] = [];
+    job.placement.forEach((h, g) => {
+      if (!job.ended.has(g)) held.push([h, g]);
+    });
+    for (const move of job.migration?.moves ?? [])
+      if (move.to && !job.ended.has(move.granule)) held.push([move.to, move.granule]);
+    return held;
   }
 
   /** The view policies decide on: live hosts only, and the slots each running job holds there. */
@@ -72,12 +101,11 @@ export class ClusterState {
     for (const job of this.jobs.values()) {
       if (job.state !== "running") continue;
       jobs.push({ id: job.submit.jobId, kind: job.submit.kind, placement: job.placement });
-      job.placement.forEach((h, g) => {
-        if (job.ended.has(g)) return;
+      for (const [h] of ClusterState.heldSlots(job)) {
         const perJob = used.get(h) ?? new Map<string, number>();
         perJob.set(job.submit.jobId, (perJob.get(job.submit.jobId) ?? 0) + 1);
         used.set(h, perJob);
-      });
+      }
     }
     const hosts: HostView[] = [...this.hosts.values()]
       .filter((h) => h.alive)

@@ -7,6 +7,7 @@ export {
   followEvents,
   type JobResult,
   killJob,
+  migrateGranule,
   newJobId,
   type SubmitOptions,
   submitJob,

@@ -13,8 +13,9 @@ import {
   subjects,
 } from "../bus/mod.js";
 import { type Policy, policyByName } from "../policies/mod.js";
-import { ClusterState, type GranuleEnd, type JobRecord } from "./cluster-state.js";
+import { ClusterState, type GranuleEnd, type JobRecord, type MigrationInFlight } from "./cluster-state.js";
 import type { Logger } from "./log.js";
+import { hostsOfPlan, planMigration } from "./migration.js";
 
 export const PLANNER_ACCEPTS = [
   "granny.v1.host_register",
@@ -24,6 +25,8 @@ export const PLANNER_ACCEPTS = [
   "granny.v1.job_kill",
   "granny.v1.status_request",
   "granny.v1.granule_ended",
+  "granny.v1.migrate_request",
+  "granny.v1.granule_moved",
 ] as const;
 
 export interface PlannerOptions {
@@ -81,6 +84,8 @@ export class Planner {
       .with({ type: "granny.v1.job_kill" }, (m) => this.onKill(m))
       .with({ type: "granny.v1.status_request" }, () => message("cluster_status", this.state.statusMessage()))
       .with({ type: "granny.v1.granule_ended" }, (m) => this.onGranuleEnded(m))
+      .with({ type: "granny.v1.migrate_request" }, (m) => this.onMigrateRequest(m))
+      .with({ type: "granny.v1.granule_moved" }, (m) => this.onGranuleMoved(m))
       .exhaustive();
   }
 
@@ -128,6 +133,7 @@ export class Planner {
       placement: [],
       ended: new Map(),
       submittedAt: Date.now(),
+      migrations: 0,
     };
     this.state.jobs.set(m.jobId, job);
     this.state.queue.push(m.jobId);
@@ -168,6 +174,82 @@ export class Planner {
     return message("ack", {});
   }
 
+  /** An operator's `granny migrate`: planned now, carried out at the job's next barrier. */
+  private async onMigrateRequest(m: MessageOf<"migrate_request">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    if (!job) throw new RejectedError(`no job ${m.jobId}`);
+    const plan = planMigration(
+      this.state,
+      job,
+      [{ granule: m.granule, to: m.to }],
+      "requested by an operator",
+    );
+    await this.startMigration(job, plan);
+    return message("ack", {});
+  }
+
+  private async startMigration(job: JobRecord, plan: MigrationInFlight): Promise<void> {
+    const jobId = job.submit.jobId;
+    job.migration = plan;
+    const moves = plan.moves.map((mv) => `${mv.granule}:${mv.from}->${mv.to}`).join(" ");
+    this.opts.log.info(`job ${jobId}: migration ${plan.planId} planned (${moves}; ${plan.reason})`);
+    await this.publishJobEvent(jobId, "migration-planned", {
+      detail: `${plan.planId} ${moves}; ${plan.reason}`,
+    });
+    const msg = message("migration_plan", {
+      jobId,
+      planId: plan.planId,
+      moves: [...plan.moves],
+      placement: [...plan.placement],
+      reason: plan.reason,
+    });
+    await Promise.all(
+      hostsOfPlan(job, plan).map((host) =>
+        this.opts.bus.request(subjects.host(host), msg, ["granny.v1.ack"], { timeoutMs: 10_000 }),
+      ),
+    ).catch(async (err: Error) => {
+      await this.finishJob(job, {
+        state: "failed",
+        error: `migration ${plan.planId} could not start: ${err.message}`,
+      });
+    });
+  }
+
+  /** A moved granule waits at its barrier on its new host; the last one opens the barrier for all. */
+  private async onGranuleMoved(m: MessageOf<"granule_moved">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    const plan = job?.migration;
+    if (!job || job.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
+    plan.pending.delete(m.granule);
+    plan.maxPauseMs = Math.max(plan.maxPauseMs, m.pauseMs);
+    plan.snapshotBytes += m.snapshotBytes;
+    if (plan.pending.size > 0) return message("ack", {});
+    const hosts = hostsOfPlan(job, plan);
+    job.placement = [...plan.placement];
+    job.migration = undefined;
+    job.migrations++;
+    const release = message("barrier_release", {
+      jobId: m.jobId,
+      planId: plan.planId,
+      placement: job.placement,
+    });
+    await Promise.all(
+      hosts.map((host) =>
+        this.opts.bus
+          .request(subjects.host(host), release, ["granny.v1.ack"], { timeoutMs: 10_000 })
+          .catch((err: Error) =>
+            this.opts.log.warn(`barrier release of ${m.jobId} on ${host}: ${err.message}`),
+          ),
+      ),
+    );
+    await this.publishJobEvent(m.jobId, "migrated", {
+      placement: job.placement,
+      detail: `${plan.planId}: ${plan.reason}; pause ${plan.maxPauseMs.toFixed(1)} ms; ${plan.snapshotBytes} snapshot bytes`,
+    });
+    this.schedule();
+    return message("ack", {});
+  }
+
   private async recordEnd(job: JobRecord, granule: number, end: GranuleEnd): Promise<void> {
     job.ended.set(granule, end);
     const failure = ClusterState.failureOf(job);
@@ -190,7 +272,9 @@ export class Planner {
     if (result.exitCode !== undefined) job.exitCode = result.exitCode;
     if (result.error !== undefined) job.error = result.error;
     if (wasRunning) {
-      const stillRunning = new Set(job.placement.filter((_h, g) => !job.ended.has(g)));
+      // Hosts with live granules, and targets of a migration in flight (a restore may be under way).
+      const stillRunning = new Set(ClusterState.heldSlots(job).map(([h]) => h));
+      job.migration = undefined;
       for (const host of stillRunning) {
         this.opts.bus
           .request(

@@ -134,6 +134,54 @@ const definitions = {
 
   /** Host -> host: MPI messages of one job, opaque to the bus. */
   mpi_envelope: s.object({ jobId: s.string(), fromHost: s.string(), data: s.bytes() }),
+
+  /** Operator -> planner: move one granule at its next control point. */
+  migrate_request: s.object({ jobId: s.string(), granule: s.int(), to: s.string() }),
+  /** Operator or spot host -> planner: this host will go away; move its granules before the grace ends. */
+  evict_request: s.object({ host: s.string(), graceMs: s.int() }),
+  /** Operator -> planner: freeze a whole job at its next barrier (snapshots kept, slots freed). */
+  freeze_request: s.object({ jobId: s.string() }),
+  /** Operator -> planner: place a frozen job again and resume it from its snapshots. */
+  thaw_request: s.object({ jobId: s.string() }),
+
+  /**
+   * Planner -> every host of a job: at the job's next barrier, hold every rank, snapshot the
+   * moving ones and send them to their targets (or to the snapshot bucket when `to` is "").
+   */
+  migration_plan: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    moves: s.array(s.object({ granule: s.int(), from: s.string(), to: s.string() })),
+    /** Host of every granule once the plan is done. */
+    placement: s.array(s.string()),
+    reason: s.string(),
+  }),
+  /** Source host -> target host: a granule's snapshot and what is needed to run it there. */
+  snapshot_transfer: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    granule: s.int(),
+    kind: s.oneOf(JOB_KINDS),
+    module: moduleRef,
+    args: s.array(s.string()),
+    env: s.record(s.string()),
+    placement: s.array(s.string()),
+    /** The granule lifecycle machine's persisted state, so the target continues the same machine. */
+    lifecycle: s.bytes(),
+    snapshot: s.bytes(),
+  }),
+  /** Host -> planner: a moved granule is restored here (or frozen into the bucket), waiting at its barrier. */
+  granule_moved: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    granule: s.int(),
+    host: s.string(),
+    /** Bytes of the snapshot, and milliseconds from the barrier to restored. */
+    snapshotBytes: s.int(),
+    pauseMs: s.number(),
+  }),
+  /** Planner -> every host of a job: the plan is done; routes follow `placement`; the barrier opens. */
+  barrier_release: s.object({ jobId: s.string(), planId: s.string(), placement: s.array(s.string()) }),
 } as const;
 
 type Definitions = typeof definitions;

@@ -2,10 +2,18 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { clusterStatus, followEvents, type JobKind, killJob, submitJob, waitJob } from "../../actors/mod.js";
+import {
+  clusterStatus,
+  followEvents,
+  type JobKind,
+  killJob,
+  migrateGranule,
+  submitJob,
+  waitJob,
+} from "../../actors/mod.js";
 import { type Bus, connectBus } from "../../bus/mod.js";
 import { formatEvent } from "./format-event.js";
-import { positiveInt, writeOutput } from "./options.js";
+import { nonNegativeInt, positiveInt, writeOutput } from "./options.js";
 
 export interface SubmitFlags {
   readonly n: number;
@@ -98,6 +106,22 @@ export function jobCommands(program: Command): void {
           { ...(opts.job ? { jobId: opts.job } : {}), follow: opts.follow ?? false, signal: abort.signal },
           (e) => process.stdout.write(`${opts.json ? JSON.stringify(e) : formatEvent(e)}\n`),
         );
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("migrate")
+    .description("move an MPI rank to another host; takes effect at that rank's next barrier")
+    .argument("<job>", "job id")
+    .requiredOption("--rank <R>", "the rank (granule index) to move", nonNegativeInt)
+    .requiredOption("--to <host>", "target host")
+    .action(async (jobId: string, opts: { rank: number; to: string }) => {
+      const bus = await connectBus({ name: "migrate" });
+      try {
+        await migrateGranule(bus, jobId, opts.rank, opts.to);
+        process.stdout.write(`rank ${opts.rank} of ${jobId} moves to ${opts.to} at its next barrier\n`);
       } finally {
         await bus.close();
       }

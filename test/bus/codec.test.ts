@@ -63,6 +63,31 @@ const samples: { [N in MessageName]: Omit<MessageOf<N>, "type"> } = {
   job_event: { jobId: "j1", event: "placed", at: 5, placement: ["h1"] },
   job_output: { jobId: "j1", granule: 0, stream: "stdout", data: new Uint8Array([1, 2, 3]) },
   mpi_envelope: { jobId: "j1", fromHost: "h2", data: new Uint8Array(1000).fill(7) },
+  migrate_request: { jobId: "j1", granule: 2, to: "h3" },
+  evict_request: { host: "h2", graceMs: 60_000 },
+  freeze_request: { jobId: "j1" },
+  thaw_request: { jobId: "j1" },
+  migration_plan: {
+    jobId: "j1",
+    planId: "p1",
+    moves: [{ granule: 1, from: "h1", to: "h2" }],
+    placement: ["h2", "h2"],
+    reason: "operator",
+  },
+  snapshot_transfer: {
+    jobId: "j1",
+    planId: "p1",
+    granule: 1,
+    kind: "mpi",
+    module: { hash: "ab", name: "a.wasm", size: 10 },
+    args: [],
+    env: {},
+    placement: ["h2", "h2"],
+    lifecycle: new Uint8Array([1]),
+    snapshot: new Uint8Array([2, 3]),
+  },
+  granule_moved: { jobId: "j1", planId: "p1", granule: 1, host: "h2", snapshotBytes: 2, pauseMs: 12.5 },
+  barrier_release: { jobId: "j1", planId: "p1", placement: ["h2", "h2"] },
 };
 
 const raw = new Encoder({ useRecords: false, tagUint8Array: false });

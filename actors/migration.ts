@@ -1,0 +1,61 @@
+// Deciding a migration plan from an operator's request (or, later, a policy's decision): which
+// granules move where, the placement afterwards, and why. Pure functions over the planner's
+// state, so the rules are tested without a bus.
+import { randomBytes } from "node:crypto";
+import { RejectedError } from "../bus/mod.js";
+import { crossVmLinks } from "../policies/mod.js";
+import type { ClusterState, JobRecord, MigrationInFlight } from "./cluster-state.js";
+
+export interface MoveRequest {
+  readonly granule: number;
+  readonly to: string;
+}
+
+/** Checks a requested set of moves against the cluster and turns it into a plan, or refuses why. */
+export function planMigration(
+  state: ClusterState,
+  job: JobRecord,
+  moves: readonly MoveRequest[],
+  why: string,
+): MigrationInFlight {
+  const jobId = job.submit.jobId;
+  if (job.state !== "running") throw new RejectedError(`job ${jobId} is ${job.state}, not running`);
+  if (job.submit.kind !== "mpi") {
+    throw new RejectedError(`job ${jobId} is a ${job.submit.kind} job; only MPI ranks migrate (at barriers)`);
+  }
+  if (job.migration)
+    throw new RejectedError(`job ${jobId} already has migration ${job.migration.planId} in flight`);
+  const placement = [...job.placement];
+  const extra = new Map<string, number>();
+  for (const { granule, to } of moves) {
+    const from = job.placement[granule];
+    if (from === undefined)
+      throw new RejectedError(`job ${jobId} has no granule ${granule} (size ${job.submit.size})`);
+    if (job.ended.has(granule))
+      throw new RejectedError(`granule ${granule} of job ${jobId} has already ended`);
+    const target = state.hosts.get(to);
+    if (!target?.alive) throw new RejectedError(`no live host ${to}`);
+    if (from === to) throw new RejectedError(`granule ${granule} of job ${jobId} already runs on ${to}`);
+    extra.set(to, (extra.get(to) ?? 0) + 1);
+    const free = target.slots - state.usedSlots(to) - (extra.get(to) ?? 0);
+    if (free < 0) throw new RejectedError(`host ${to} has no free slot for granule ${granule}`);
+    placement[granule] = to;
+  }
+  const before = crossVmLinks(job.placement);
+  const after = crossVmLinks(placement);
+  return {
+    planId: `plan-${randomBytes(4).toString("hex")}`,
+    moves: moves.map(({ granule, to }) => ({ granule, from: job.placement[granule] as string, to })),
+    placement,
+    reason: `${why}; cross-VM links ${before} -> ${after}`,
+    pending: new Set(moves.map((m) => m.granule)),
+    decidedAt: Date.now(),
+    maxPauseMs: 0,
+    snapshotBytes: 0,
+  };
+}
+
+/** Hosts that must hear about a plan: every host of the job now, and every target. */
+export function hostsOfPlan(job: JobRecord, plan: MigrationInFlight): string[] {
+  return [...new Set([...job.placement, ...plan.placement])];
+}
