@@ -203,16 +203,28 @@ export class Planner {
       placement: [...plan.placement],
       reason: plan.reason,
     });
-    await Promise.all(
-      hostsOfPlan(job, plan).map((host) =>
+    const hosts = hostsOfPlan(job, plan);
+    const answers = await Promise.allSettled(
+      hosts.map((host) =>
         this.opts.bus.request(subjects.host(host), msg, ["granny.v1.ack"], { timeoutMs: 10_000 }),
       ),
-    ).catch(async (err: Error) => {
-      await this.finishJob(job, {
-        state: "failed",
-        error: `migration ${plan.planId} could not start: ${err.message}`,
+    );
+    const refusal = answers.findIndex((a) => a.status === "rejected");
+    if (refusal >= 0) {
+      // Call the plan off everywhere (a release with the old placement), and tell the requester why.
+      job.migration = undefined;
+      const cancel = message("barrier_release", { jobId, planId: plan.planId, placement: job.placement });
+      await Promise.allSettled(
+        hosts.map((host) =>
+          this.opts.bus.request(subjects.host(host), cancel, ["granny.v1.ack"], { timeoutMs: 5_000 }),
+        ),
+      );
+      const reason = (answers[refusal] as PromiseRejectedResult).reason as Error;
+      await this.publishJobEvent(jobId, "migration-cancelled", {
+        detail: `${plan.planId}: ${reason.message}`,
       });
-    });
+      throw new RejectedError(`host ${hosts[refusal]} refused migration ${plan.planId}: ${reason.message}`);
+    }
   }
 
   /** A moved granule waits at its barrier on its new host; the last one opens the barrier for all. */
