@@ -6,6 +6,7 @@ export { binPack } from "./bin-pack.js";
 export { COMPACTION_BUFFER, compact } from "./compact.js";
 export { consolidate, fewestLinks } from "./consolidate.js";
 export { elastic } from "./elastic.js";
+export { explainDecision } from "./explain.js";
 export { FreeSlots } from "./free-slots.js";
 export { countsByHost, crossVmLinks, linksFromCounts, maxLinks } from "./links.js";
 export { isPolicyName, policyByName, UnknownPolicyError } from "./registry.js";

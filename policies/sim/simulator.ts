@@ -212,9 +212,8 @@ class Simulation {
     if (this.cluster.fragmented.size > 0) {
       // Fragmented jobs reach a barrier within seconds; asking for all of them at once is the
       // same as asking one at a time, since each plan sees the slots taken by the previous one.
-      const ids = Array.from(this.cluster.fragmented)
-        .sort((a, b) => b.links - a.links || (a.id < b.id ? -1 : 1))
-        .map((job) => job.id);
+      // They come in the order they became fragmented: deterministic, and no sort per event.
+      const ids = Array.from(this.cluster.fragmented, (job) => job.id);
       const plans = this.ask("atBarrier", ids, () => this.policy.atBarrier(this.cluster, ids));
       for (const plan of plans) this.apply(plan);
       this.requeueFrozen();

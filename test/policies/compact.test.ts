@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { COMPACTION_BUFFER, compact, crossVmLinks, type MigrationPlan } from "../../policies/mod.js";
+import {
+  COMPACTION_BUFFER,
+  compact,
+  crossVmLinks,
+  explainDecision,
+  type MigrationPlan,
+} from "../../policies/mod.js";
 import { clusterView, on } from "./cluster-builder.js";
 
 function apply(placement: readonly string[], plan: MigrationPlan): string[] {
@@ -85,5 +91,19 @@ describe("compact", () => {
   it("leaves OpenMP jobs where they are", () => {
     const view = clusterView({ a: 8, b: 8 }, [{ id: "t", kind: "omp", placement: on("a", 4) }]);
     expect(compact.atBarrier(view, ["t"])).toEqual([]);
+  });
+});
+
+describe("explained decisions", () => {
+  it("say what moves and the cross-VM links before and after", () => {
+    const view = clusterView({ a: 8, b: 8 }, [
+      { id: "j", placement: [...on("a", 4), ...on("b", 4)] },
+      { id: "x", placement: on("a", 4) },
+    ]);
+    const [plan] = compact.atBarrier(view, ["j"]);
+    if (plan === undefined) throw new Error("expected a migration");
+    expect(explainDecision(plan)).toBe(
+      "j: migrate 4 granule(s) (compaction; cross-VM links 16 -> 0): 4 granule(s) consolidated onto 1 host(s) at a barrier",
+    );
   });
 });
