@@ -35,8 +35,8 @@ import { setTracer } from "./tracing.js";
 import type { TelemetryOptions, TelemetryStatus } from "./types.js";
 
 const TRACER_NAME = "granny";
-/** Longest a shutdown waits for the last exports: an actor that is stopping must stop. */
-const SHUTDOWN_TIMEOUT_MS = 5_000;
+/** Longest a shutdown waits for the last exports: an actor that is stopping must stop (local clusters SIGKILL after 5 s). */
+const SHUTDOWN_TIMEOUT_MS = 2_000;
 
 interface Running {
   readonly status: TelemetryStatus;
