@@ -84,10 +84,16 @@ export class FreeSlots {
   static fromView(view: ClusterView, leaving: Iterable<string> = []): FreeSlots {
     const index = new FreeSlots();
     const leavingSet = new Set(leaving);
+    // Size the bitsets once for all hosts: addHost would grow them one host at a time.
+    let maxSlots = 0;
+    for (const host of view.hosts) maxSlots = Math.max(maxSlots, host.slots);
+    const count = view.hosts.length;
+    index.buckets = Array.from({ length: maxSlots + 1 }, () => new HostBits(count));
+    index.empty.grow(count);
     for (const host of view.hosts) {
       let used = 0;
       for (const n of host.used.values()) used += n;
-      const usable = host.evicting !== true && !leavingSet.has(host.name);
+      const usable = host.evicting !== true && (leavingSet.size === 0 || !leavingSet.has(host.name));
       index.addHost(host.name, host.slots, host.slots - used, usable);
     }
     return index;

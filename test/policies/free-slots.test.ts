@@ -49,3 +49,22 @@ describe("free-slot index", () => {
     expect({ free: freeOf(kept), total: kept.totalFree, order: [...kept.fullestFirst()] }).toEqual(before);
   });
 });
+
+describe("free-slot index kept by a caller", () => {
+  it("answers like a fresh index after hosts are added one by one, beyond one bitset word", () => {
+    const hosts: Record<string, number> = {};
+    for (let i = 0; i < 200; i++) hosts[`h${i}`] = i % 3 === 0 ? 4 : 8;
+    const big = clusterView(hosts, [{ id: "x", placement: on("h150", 3) }]);
+    const kept = new FreeSlots();
+    for (const host of big.hosts) {
+      const used = [...host.used.values()].reduce((a, b) => a + b, 0);
+      kept.addHost(host.name, host.slots, host.slots - used);
+    }
+    const fresh = FreeSlots.fromView(big);
+    expect([...kept.fullestFirst()]).toEqual([...fresh.fullestFirst()]);
+    expect([...kept.emptyHosts()]).toEqual([...fresh.emptyHosts()]);
+    expect(kept.totalFree).toBe(fresh.totalFree);
+    expect(kept.bestFit(1)).toBe("h150");
+    expect(kept.bestFit(5)).toBe("h1");
+  });
+});
