@@ -65,6 +65,20 @@ export function planTelemetry(opts: TelemetryOptions, env: NodeJS.ProcessEnv): T
   };
 }
 
+/**
+ * Parses a `--metrics-port` argument: a port, `auto`, or 0 for off. Throws a RangeError with a
+ * message fit for the command line, for the CLI to report (unlike the environment, which is
+ * only warned about, a flag the user just typed should be refused).
+ */
+export function parseMetricsPort(text: string): number | "auto" {
+  if (text === "auto") return "auto";
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new RangeError(`--metrics-port must be a port (1-65535), 0 for off, or auto; not ${text}`);
+  }
+  return port;
+}
+
 export function defaultServiceName(service: ActorKind): string {
   return `granny-${service}`;
 }

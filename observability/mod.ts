@@ -2,12 +2,12 @@
 // import only this file. See docs/observability.md for the variables, names and a walk-through.
 
 export type { TelemetryPlan } from "./config.js";
-export { planTelemetry } from "./config.js";
+export { parseMetricsPort, planTelemetry } from "./config.js";
 export { GrannyMetrics, metrics } from "./metrics.js";
 export { ATTR, METRIC, SPAN, type SpanName } from "./names.js";
 export { METRICS_PATH } from "./prometheus-server.js";
 export { flushTelemetry, initTelemetry, meterProvider, shutdownTelemetry } from "./telemetry.js";
-export { currentTraceId, inContext, startSpan, tracingEnabled, withSpan } from "./tracing.js";
+export { captureContext, currentTraceId, inContext, startSpan, tracingEnabled, withSpan } from "./tracing.js";
 export type {
   ActorKind,
   GaugeSample,

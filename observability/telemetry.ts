@@ -35,7 +35,10 @@ import { setTracer } from "./tracing.js";
 import type { TelemetryOptions, TelemetryStatus } from "./types.js";
 
 const TRACER_NAME = "granny";
-/** Longest a shutdown waits for the last exports: an actor that is stopping must stop (local clusters SIGKILL after 5 s). */
+/**
+ * Longest a shutdown waits for the last exports: an actor that is stopping must stop, and a
+ * local cluster SIGKILLs its actors 5 s after asking them to stop.
+ */
 const SHUTDOWN_TIMEOUT_MS = 2_000;
 
 interface Running {

@@ -147,6 +147,14 @@ export function inContext<T>(parent: Context | SpanHandle, fn: () => T): T {
   return context.with(contextOf(parent), fn);
 }
 
+/**
+ * The active context, to keep with work that continues later outside this call (a migration plan
+ * a host holds until the granule reaches its barrier); pass it to inContext() or as a parent.
+ */
+export function captureContext(): Context {
+  return context.active();
+}
+
 /** Trace id of the active span, for log lines a user can paste into Jaeger's search. */
 export function currentTraceId(): string | undefined {
   if (!tracer) return undefined;

@@ -1,6 +1,6 @@
 // The rules that decide what initTelemetry switches on, from the environment alone.
 import { describe, expect, it } from "vitest";
-import { planTelemetry } from "../../observability/mod.js";
+import { parseMetricsPort, planTelemetry } from "../../observability/mod.js";
 
 const host = { service: "host", instance: "host-1" } as const;
 
@@ -57,5 +57,15 @@ describe("planTelemetry", () => {
 
   it("lets OTEL_SERVICE_NAME override the actor's service name", () => {
     expect(planTelemetry(host, { OTEL_SERVICE_NAME: "fleet-a" }).serviceName).toBe("fleet-a");
+  });
+});
+
+describe("parseMetricsPort", () => {
+  it("takes a port, 0 or auto, and refuses anything else with a message for the command line", () => {
+    expect(parseMetricsPort("9464")).toBe(9464);
+    expect(parseMetricsPort("0")).toBe(0);
+    expect(parseMetricsPort("auto")).toBe("auto");
+    expect(() => parseMetricsPort("70000")).toThrow(/--metrics-port must be a port/);
+    expect(() => parseMetricsPort("x")).toThrow(RangeError);
   });
 });

@@ -7,14 +7,15 @@ import { type Bus, connectBus, message } from "../../bus/mod.js";
 import {
   ATTR,
   flushTelemetry,
+  inContext,
   initTelemetry,
   METRIC,
   metrics,
   SPAN,
+  type SpanHandle,
   shutdownTelemetry,
   startSpan,
   type TelemetryStatus,
-  withSpan,
 } from "../../observability/mod.js";
 import { useNatsServer } from "../support/nats.js";
 import { OtlpReceiver, type ReceivedSpan } from "./support/otlp-receiver.js";
@@ -70,17 +71,24 @@ afterAll(async () => {
   await receiver?.[Symbol.asyncDispose]();
 });
 
-/** Runs one "migration" as the planner would: a root span whose context rides the bus request. */
-async function migrate(): Promise<string> {
+/**
+ * Runs one "migration" as the planner does: a root span of its own, linked to the job's span,
+ * whose context rides the bus request, ended when the last granule has moved.
+ */
+async function migrate(): Promise<{ job: SpanHandle; plan: SpanHandle }> {
   const job = startSpan(SPAN.job, { attributes: { [ATTR.jobId]: "job-1" } });
-  const traceId = await withSpan(SPAN.migration, {}, async (span) => {
-    span.setAttributes({ [ATTR.jobId]: "job-1", [ATTR.sourceHost]: "host-source" });
-    await bus.request(SOURCE, message("status_request", {}), ["granny.v1.ack"]);
-    return span.traceId ?? "";
-  });
-  job.end();
+  const plan = inContext(job, () =>
+    startSpan(SPAN.migration, {
+      root: true,
+      links: [job],
+      attributes: { [ATTR.jobId]: "job-1", [ATTR.sourceHost]: "host-source" },
+    }),
+  );
+  await inContext(plan, () => bus.request(SOURCE, message("status_request", {}), ["granny.v1.ack"]));
+  plan.end({ [ATTR.pauseMs]: 42 });
   metrics.recordMigration({ pauseMs: 42, reason: "compact" });
-  return traceId;
+  job.end();
+  return { job, plan };
 }
 
 async function scrape(port: number): Promise<string> {
@@ -97,8 +105,10 @@ describe("tracing across actor processes", () => {
   });
 
   it("gives one migration one trace: planner -> source host (snapshot, transfer) -> target host (restore)", async () => {
-    migrationTraceId = await migrate();
+    const { job, plan } = await migrate();
+    migrationTraceId = plan.traceId ?? "";
     expect(migrationTraceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(job.traceId).not.toBe(migrationTraceId);
     await flushTelemetry();
     const names = [SPAN.migration, SPAN.migrationSnapshot, SPAN.migrationTransfer, SPAN.migrationRestore];
     await receiver.waitFor(
@@ -131,9 +141,15 @@ describe("tracing across actor processes", () => {
     expect(migration.attributes[ATTR.jobId]).toBe("job-1");
     expect(restore.attributes[ATTR.granule]).toBe(1);
 
-    // The job span started outside the migration is a separate trace: the migration did not join it.
+    expect(migration.attributes[ATTR.pauseMs]).toBe(42);
+
+    // The migration is a trace of its own, linked to the job's (which stays in its own trace).
     await receiver.waitFor(() => receiver.spans.some((s) => s.name === SPAN.job), "job span");
-    expect(byName(SPAN.job).traceId).not.toBe(migrationTraceId);
+    const jobSpan = byName(SPAN.job);
+    expect(jobSpan.traceId).not.toBe(migrationTraceId);
+    expect(migration.links).toEqual([
+      expect.objectContaining({ traceId: jobSpan.traceId, spanId: jobSpan.spanId }),
+    ]);
   });
 
   it("counts the migration on the planner's Prometheus endpoint while the cluster runs", async () => {
