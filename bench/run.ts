@@ -3,11 +3,13 @@
 // only the named groups.
 import { benchActors } from "./actors.js";
 import { benchBus } from "./bus.js";
+import { benchPolicies } from "./policies.js";
 import { formatTable, type Row } from "./table.js";
 
 const groups: Record<string, () => Promise<Row[]>> = {
   bus: benchBus,
   actors: benchActors,
+  policies: () => benchPolicies(),
 };
 
 const wanted = process.argv.slice(2);
