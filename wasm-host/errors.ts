@@ -59,12 +59,13 @@ export class GranuleFailedError extends Error {
   }
 }
 
-/** The error a caller that wants to throw gets for an outcome; undefined for an exit. */
+/** The error a caller that wants to throw gets for an outcome; undefined for an exit or a suspension. */
 export function errorFromOutcome(
   outcome: GranuleOutcome,
 ): InvalidModuleError | GranuleTrapError | GranuleFailedError | undefined {
   switch (outcome.kind) {
     case "exited":
+    case "suspended":
       return undefined;
     case "trapped":
       return new GranuleTrapError(outcome.message);

@@ -5,6 +5,7 @@
 
 import { MessageChannel, type TransferListItem, Worker } from "node:worker_threads";
 import type { GranuleLaunch } from "./launch.js";
+import { moduleHash } from "./module-cache.js";
 import type { GranuleOutcome } from "./outcome.js";
 import type { WasiState } from "./wasi/mod.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
@@ -38,6 +39,23 @@ export interface GranuleHandle {
   postToGranule(message: unknown, transfer?: readonly TransferListItem[]): void;
   /** Stops the granule; done resolves "failed" with reason "killed" unless it had ended already. */
   kill(): Promise<void>;
+  /**
+   * Asks the granule to snapshot at its next control point (a flag in shared memory: no message,
+   * nothing else waits). `done` then resolves { kind: "suspended", snapshot }. Throws when the
+   * module's hash is unknown (launch a compiled module with moduleHash) or the granule has ended.
+   */
+  requestSnapshot(): void;
+  /**
+   * For a restore launch: resolves once memory and globals are in place, just before the rewind,
+   * with the memory's sha256 when digestAfterRestore was asked for. Rejects if it never gets there.
+   */
+  readonly restored: Promise<GranuleRestored>;
+}
+
+export interface GranuleRestored {
+  readonly at: number;
+  /** sha256 hex of the whole linear memory right after the restore (digestAfterRestore only). */
+  readonly memoryDigest: string | undefined;
 }
 
 const DEFAULT_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 };
@@ -59,6 +77,16 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
   });
   // A caller interested only in `done` must not get an unhandled rejection from `started`.
   started.catch(() => {});
+  let resolveRestored!: (r: GranuleRestored) => void;
+  let rejectRestored!: (e: Error) => void;
+  const restored = new Promise<GranuleRestored>((resolve, reject) => {
+    resolveRestored = resolve;
+    rejectRestored = reject;
+  });
+  restored.catch(() => {});
+  const hash =
+    launch.moduleHash ?? (launch.module instanceof Uint8Array ? moduleHash(launch.module) : undefined);
+  const snapshotSignal = new SharedArrayBuffer(4);
 
   let finished = false;
   let finalState: WasiState | null = null;
@@ -67,6 +95,7 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     if (finished) return;
     finished = true;
     rejectStarted(new Error(`${name} ended before its entry ran: ${describe(outcome)}`));
+    rejectRestored(new Error(`${name} ended before it was restored: ${describe(outcome)}`));
     settleDone(outcome);
     // The thread has nothing left to do; do not let a provider's open handle keep it alive.
     void worker?.terminate();
@@ -79,8 +108,25 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
   try {
     workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
     const { transferList = [], limits = {}, ...rest } = launch;
-    const workerLaunch: WorkerLaunch = rest;
-    const workerData: GranuleWorkerData = { launch: workerLaunch, mailbox: mailboxOut, mailboxSignal };
+    if (rest.restore !== undefined && hash !== rest.restore.moduleHash) {
+      mailboxIn.close();
+      finish({
+        kind: "failed",
+        reason: "bad-snapshot",
+        message:
+          hash === undefined
+            ? `${name}: restoring from a snapshot needs the module's hash (launch.moduleHash)`
+            : `${name}: the snapshot is of module sha256:${rest.restore.moduleHash.slice(0, 16)}, not sha256:${hash.slice(0, 16)}`,
+      });
+      return handle();
+    }
+    const workerLaunch: WorkerLaunch = { ...rest, moduleHash: hash };
+    const workerData: GranuleWorkerData = {
+      launch: workerLaunch,
+      mailbox: mailboxOut,
+      mailboxSignal,
+      snapshotSignal,
+    };
     worker = new Worker(workerUrl, {
       name,
       workerData,
@@ -116,6 +162,9 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
         break;
       case "started":
         resolveStarted({ at: msg.at });
+        break;
+      case "restored":
+        resolveRestored({ at: msg.at, memoryDigest: msg.memoryDigest });
         break;
       case "provider": {
         const onMessage = callbacks.onProviderMessage;
@@ -174,6 +223,16 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
         finish({ kind: "failed", reason: "killed", message: `${name} was killed` });
         await worker?.terminate();
       },
+      requestSnapshot() {
+        if (finished) throw new Error(`${name} has ended; it cannot be snapshotted`);
+        if (hash === undefined) {
+          throw new Error(
+            `${name}: cannot snapshot a granule whose module hash is unknown (launch.moduleHash)`,
+          );
+        }
+        Atomics.store(new Int32Array(snapshotSignal), 0, 1);
+      },
+      restored,
     };
   }
 }
@@ -190,5 +249,7 @@ function describe(outcome: GranuleOutcome): string {
       return `trapped: ${outcome.message}`;
     case "failed":
       return `failed (${outcome.reason}): ${outcome.message}`;
+    case "suspended":
+      return outcome.message;
   }
 }

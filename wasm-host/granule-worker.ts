@@ -14,6 +14,9 @@ import { GranuleSetupError, outcomeFromError } from "./classify.js";
 import type { ImportContext, ImportProvider, LaunchInfo, ProviderImports } from "./imports.js";
 import { type ImportSource, linkImports } from "./link.js";
 import type { GranuleOutcome } from "./outcome.js";
+import { applySnapshot, captureSnapshot } from "./snapshot/capture.js";
+import { ControlPoints } from "./snapshot/control-points.js";
+import { memoryDigest } from "./snapshot/memory-image.js";
 import {
   createWasiState,
   parseWasiState,
@@ -85,6 +88,7 @@ async function compileModule(): Promise<WebAssembly.Module> {
 
 function initialWasiState(): WasiState {
   try {
+    if (launch.restore !== undefined) return parseWasiState(launch.restore.wasi);
     return launch.wasiState !== undefined
       ? parseWasiState(launch.wasiState)
       : createWasiState(launch.args, launch.env ?? {});
@@ -145,13 +149,27 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
   let instance: WebAssembly.Instance | undefined;
   let memory: WebAssembly.Memory | undefined = launch.memory;
   let entry: (...args: (number | bigint)[]) => unknown;
+  const restore = launch.restore;
+  const entryName = restore?.stack.entry ?? launch.entry ?? "_start";
+  const entryArgs = restore?.stack.entryArgs ?? launch.entryArgs ?? [];
+  const controlPoints = new ControlPoints(
+    new Int32Array(data.snapshotSignal),
+    () => {
+      if (instance === undefined) throw new Error(`${label}: instance() called before instantiation`);
+      return instance;
+    },
+    () => {
+      if (memory === undefined) throw new Error(`${label}: memory() called before instantiation`);
+      return memory;
+    },
+    restore?.provider,
+  );
   try {
     const module = await compileModule();
     const state = initialWasiState();
     const liveWasi = new WasiPreview1(state, io);
     wasi = liveWasi;
     const signal = new Int32Array(data.mailboxSignal);
-    const entryName = launch.entry ?? "_start";
     const info: LaunchInfo = {
       name: label,
       args: state.args,
@@ -179,6 +197,7 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
         throw new WasiExit(code >>> 0);
       },
       wasiState: () => liveWasi.getState(),
+      controlPoints,
     };
 
     const sources: ImportSource[] = [
@@ -213,16 +232,57 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
     }
     entry = fn as (...args: (number | bigint)[]) => unknown;
     for (const hook of hooks) runHook(hook);
+    if (restore !== undefined) {
+      try {
+        applySnapshot(instance, getMemory(), restore);
+      } catch (e) {
+        throw new GranuleSetupError(
+          "bad-snapshot",
+          `${label}: the snapshot cannot be restored: ${e instanceof Error ? e.message : String(e)}`,
+          { cause: e },
+        );
+      }
+      post({
+        type: "restored",
+        at: performance.timeOrigin + performance.now(),
+        memoryDigest: launch.digestAfterRestore === true ? memoryDigest(getMemory()) : undefined,
+      });
+      controlPoints.startRewind(restore.stack);
+    }
   } catch (e) {
     return { outcome: outcomeFromError(e, "setup"), wasi };
   }
 
   post({ type: "started", at: performance.timeOrigin + performance.now() });
   try {
-    entry(...(launch.entryArgs ?? []));
+    entry(...entryArgs);
+    if (controlPoints.suspension !== undefined) return { outcome: suspendedOutcome(), wasi };
     return { outcome: { kind: "exited", code: 0 }, wasi };
   } catch (e) {
     return { outcome: outcomeFromError(e, "run"), wasi };
+  }
+
+  /** The entry returned early because a control point suspended the granule: capture it. */
+  function suspendedOutcome(): GranuleOutcome {
+    const suspension = controlPoints.finishUnwind();
+    const live = wasi as WasiPreview1;
+    const snapshot = captureSnapshot(
+      instance as WebAssembly.Instance,
+      memory as WebAssembly.Memory,
+      suspension,
+      {
+        identity: launch.identity ?? { jobId: "", granuleId: label },
+        moduleHash: launch.moduleHash ?? "",
+        entry: entryName,
+        entryArgs,
+        wasi: live.getState(),
+      },
+    );
+    return {
+      kind: "suspended",
+      message: `${label} suspended at ${suspension.controlPoint} for a snapshot`,
+      snapshot,
+    };
   }
 }
 
@@ -233,5 +293,10 @@ try {
 } catch {
   // The state is a courtesy for diagnostics and snapshots; the outcome must still be reported.
 }
-post({ type: "done", outcome, wasiState });
+// A snapshot's memory chunks are buffers of their own: move them rather than copy them.
+const transfer =
+  outcome.kind === "suspended"
+    ? outcome.snapshot.memory.chunks.map((c) => c.bytes.buffer as ArrayBuffer)
+    : [];
+post({ type: "done", outcome, wasiState }, transfer);
 data.mailbox.close();

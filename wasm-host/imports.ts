@@ -48,6 +48,31 @@ export interface ImportContext {
   exit(code: number): never;
   /** The granule's WASI state now, for snapshots. */
   wasiState(): WasiState;
+  /** Capture and restore at control points (see snapshot/control-points.ts). */
+  readonly controlPoints: ControlPointContext;
+}
+
+/**
+ * What a control-point import (an import instrumented by instrumentForControlPoints) uses to let
+ * the granule be captured there and resumed right after it:
+ *
+ *     if (ctx.controlPoints.rewinding()) { ctx.controlPoints.endRewind(); return resumed(); }
+ *     ... the call's own work ...
+ *     if (ctx.controlPoints.snapshotRequested()) { ctx.controlPoints.suspend("mpi.MPI_Barrier", state); return 0; }
+ *
+ * After suspend() the import must return at once; the granule ends with a "suspended" outcome.
+ */
+export interface ControlPointContext {
+  /** The host asked for a snapshot at the next control point (handle.requestSnapshot()). */
+  snapshotRequested(): boolean;
+  /** Starts unwinding the program; providerState is stored in the snapshot. */
+  suspend(controlPoint: string, providerState: unknown): void;
+  /** True when a restored granule re-enters the control point it was captured in. */
+  rewinding(): boolean;
+  /** Ends the rewind: from here on the program runs normally. */
+  endRewind(): void;
+  /** The providerState of the snapshot this granule was restored from; undefined otherwise. */
+  readonly restoredState: unknown;
 }
 
 export interface ProviderImports {

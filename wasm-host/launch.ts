@@ -3,6 +3,7 @@
 // WebAssembly.Memory are).
 
 import type { TransferListItem } from "node:worker_threads";
+import type { GranuleSnapshot, SnapshotIdentity } from "./snapshot/types.js";
 import type { WasiState } from "./wasi/mod.js";
 
 export interface GranuleResourceLimits {
@@ -37,4 +38,19 @@ export interface GranuleLaunch {
   readonly limits?: GranuleResourceLimits;
   /** Shown in worker names and error messages, e.g. "job-7/rank-3". */
   readonly name?: string;
+  /**
+   * sha256 hex of the module's bytes. Needed to capture (snapshots name their module) and to
+   * restore when `module` is a compiled WebAssembly.Module; computed when `module` is bytes.
+   */
+  readonly moduleHash?: string;
+  /** Job and granule recorded in snapshots of this granule (default: jobId "", granuleId name). */
+  readonly identity?: SnapshotIdentity;
+  /**
+   * Resume from this snapshot instead of starting: instantiate, copy its memory and globals in,
+   * and rewind into the control point it was captured in. Its WASI state replaces args, env
+   * and wasiState; the providers get its provider state (ctx.controlPoints.restoredState).
+   */
+  readonly restore?: GranuleSnapshot;
+  /** After restoring, hash the whole memory and report it in handle.restored (costs time). */
+  readonly digestAfterRestore?: boolean;
 }

@@ -1,6 +1,8 @@
 // How a granule ended, as plain data that crosses the worker boundary unchanged and that the host
 // actor matches on exhaustively.
 
+import type { GranuleSnapshot } from "./snapshot/types.js";
+
 export type FailureReason =
   /** The bytes are not a valid WebAssembly module. */
   | "invalid-module"
@@ -12,6 +14,8 @@ export type FailureReason =
   | "provider"
   /** The launch itself was wrong (no such entry export, bad restore state, ...). */
   | "bad-launch"
+  /** The snapshot to restore does not fit the module or could not be applied. */
+  | "bad-snapshot"
   /** A callback given to runGranule threw, or a provider message had no callback to go to. */
   | "host-callback"
   /** kill() was called. */
@@ -27,4 +31,9 @@ export type GranuleOutcome =
   | { readonly kind: "exited"; readonly code: number }
   /** A WebAssembly trap; the message says which (unreachable, out of bounds, divide by zero...). */
   | { readonly kind: "trapped"; readonly message: string }
-  | { readonly kind: "failed"; readonly reason: FailureReason; readonly message: string };
+  | { readonly kind: "failed"; readonly reason: FailureReason; readonly message: string }
+  /**
+   * Captured at a control point after handle.requestSnapshot(): the granule no longer runs, and
+   * runGranule({ ..., restore: snapshot }) resumes it right after the call it was captured in.
+   */
+  | { readonly kind: "suspended"; readonly message: string; readonly snapshot: GranuleSnapshot };

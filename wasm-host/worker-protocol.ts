@@ -13,6 +13,8 @@ export interface GranuleWorkerData {
   readonly mailbox: MessagePort;
   /** Int32 counter bumped after each mailbox post, so the worker can Atomics.wait for mail. */
   readonly mailboxSignal: SharedArrayBuffer;
+  /** Int32 word 0 is set to ask for a snapshot at the next control point. */
+  readonly snapshotSignal: SharedArrayBuffer;
 }
 
 export type WorkerToParent =
@@ -21,4 +23,6 @@ export type WorkerToParent =
   /** The entry export is about to run; `at` is the host-wide wall clock in ms. */
   | { readonly type: "started"; readonly at: number }
   | { readonly type: "provider"; readonly message: unknown }
+  /** A restored granule's memory and globals are in place; it is about to rewind. */
+  | { readonly type: "restored"; readonly at: number; readonly memoryDigest: string | undefined }
   | { readonly type: "done"; readonly outcome: GranuleOutcome; readonly wasiState: WasiState | null };
