@@ -12,7 +12,7 @@ import {
   RejectedError,
   subjects,
 } from "../bus/mod.js";
-import { type Policy, policyByName } from "../policies/mod.js";
+import { explainDecision, type Policy, policyByName } from "../policies/mod.js";
 import { ClusterState, type GranuleEnd, type JobRecord, type MigrationInFlight } from "./cluster-state.js";
 import type { Logger } from "./log.js";
 import { hostsOfPlan, planMigration } from "./migration.js";
@@ -333,6 +333,7 @@ export class Planner {
         await this.publishJobEvent(jobId, "placed", { placement: job.placement });
         await this.startGranules(job);
       }
+      await this.rebalance();
       return placed;
     });
     this.scheduling = pass.then(
@@ -340,6 +341,34 @@ export class Planner {
       (err: Error) => this.opts.log.error(`scheduling failed: ${err.message}`),
     );
     return pass.catch(() => []);
+  }
+
+  /**
+   * Asks the policy whether running MPI jobs should move ranks (compaction: fewer cross-VM links
+   * once slots freed up). Each plan takes effect at that job's next barrier.
+   */
+  private async rebalance(): Promise<void> {
+    const candidates = [...this.state.jobs.values()]
+      .filter((j) => j.state === "running" && j.submit.kind === "mpi" && !j.migration)
+      .map((j) => j.submit.jobId);
+    if (candidates.length === 0) return;
+    for (const decision of this.policy.atBarrier(this.state.view(), candidates)) {
+      const job = this.state.jobs.get(decision.jobId);
+      if (!job || job.migration) continue;
+      try {
+        const plan = planMigration(
+          this.state,
+          job,
+          decision.moves.map((mv) => ({ granule: mv.granule, to: mv.to })),
+          `${this.policy.name} policy: ${explainDecision(decision)}`,
+        );
+        await this.startMigration(job, plan);
+      } catch (err) {
+        this.opts.log.warn(
+          `policy migration of ${decision.jobId} not carried out: ${(err as Error).message}`,
+        );
+      }
+    }
   }
 
   private async startGranules(job: JobRecord): Promise<void> {
