@@ -48,7 +48,7 @@ describe.each(PROGRAM_NAMES)("conformance program %s", (program) => {
   it.each(LAYOUTS)("prints what OpenMPI prints with %i ranks on %i host(s)", async (ranks, hosts) => {
     const module = await wasmModule(path.join(PROGRAMS, `${program}.c`));
     const result = await runGranny(module, ranks, hosts);
-    expect(result.failure).toBeUndefined();
+    expect(result.failure, JSON.stringify(result.outcomes)).toBeUndefined();
     expect(result.outcomes).toEqual(Array.from({ length: ranks }, () => ({ kind: "exited", code: 0 })));
     const ours = sortedLines(result.stdout.join(""));
     expect(ours.length).toBeGreaterThan(0);

@@ -265,10 +265,13 @@ export class MpiRouter {
   private deliverWaiting(slot: number): void {
     const queue = this.waiting[slot] as RemoteDelivery[];
     const ring = this.rings[slot] as Ring;
+    // Read the doorbell before trying: a rank that frees room after a failed try rings it, and
+    // the wait below must see that ring rather than sleep past it.
+    const seen = this.control.bell(this.control.routerSlot);
     while (queue.length > 0) {
       const next = queue[0] as RemoteDelivery;
       if (!ring.tryWrite(this.control.routerSlot, undefined, next.record)) {
-        this.sleepUntilRoom();
+        this.sleepUntilRoom(seen);
         return;
       }
       queue.shift();
@@ -292,11 +295,10 @@ export class MpiRouter {
   }
 
   /** Waits, without blocking the event loop, for a local rank to free inbox space. */
-  private sleepUntilRoom(): void {
+  private sleepUntilRoom(seen: number): void {
     if (this.sleeping || this.closed) return;
     this.sleeping = true;
     const slot = this.control.routerSlot;
-    const seen = this.control.bell(slot);
     this.control.setSleeping(slot, true);
     const wake = () => {
       this.sleeping = false;

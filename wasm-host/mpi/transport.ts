@@ -206,7 +206,7 @@ export class RankTransport {
   }
 
   get sendsPending(): boolean {
-    return this.outQueues.size > 0 || this.awaitingAck.size > 0;
+    return this.outQueues.size > 0 || this.awaitingAck.size > 0 || this.pendingAcks.length > 0;
   }
 
   // ---- receiving ----
