@@ -50,10 +50,21 @@ interface Running {
 
 const OFF: TelemetryStatus = { tracing: false, otlpMetrics: false };
 let running: Running | undefined;
+/** The first initTelemetry still under way: a second caller waits for it instead of starting twice. */
+let starting: Promise<TelemetryStatus> | undefined;
 
 /** Sets up tracing and metrics for this process, once; later calls return what the first did. */
-export async function initTelemetry(opts: TelemetryOptions): Promise<TelemetryStatus> {
-  if (running) return running.status;
+export function initTelemetry(opts: TelemetryOptions): Promise<TelemetryStatus> {
+  if (running) return Promise.resolve(running.status);
+  if (!starting) {
+    starting = start(opts).finally(() => {
+      starting = undefined;
+    });
+  }
+  return starting;
+}
+
+async function start(opts: TelemetryOptions): Promise<TelemetryStatus> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`[${opts.instance}] ${line}\n`));
   const env = process.env;
   const plan = planTelemetry(opts, env);
@@ -140,6 +151,7 @@ export async function flushTelemetry(): Promise<void> {
 
 /** Flushes and stops everything initTelemetry started, and unregisters the globals; never rejects. */
 export async function shutdownTelemetry(): Promise<void> {
+  await starting?.catch(() => undefined);
   const r = running;
   running = undefined;
   if (!r) return;
