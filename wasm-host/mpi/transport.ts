@@ -74,7 +74,13 @@ export interface TransportHost {
   postToHost(message: RankToRouter, transfer?: ArrayBuffer[]): void;
 }
 
-const SPIN_CHECKS = 2000;
+/**
+ * How long a waiting rank polls its doorbell before it sleeps in Atomics.wait. Waking a sleeping
+ * thread costs tens of microseconds; a short poll catches the reply of a ping-pong partner, as
+ * MPI libraries' busy-polling does, without burning a core for long when nothing comes.
+ */
+const SPIN_MS = 0.05;
+const SPIN_CHECKS_PER_CLOCK = 64;
 
 export class RankTransport {
   readonly me: number;
@@ -359,14 +365,18 @@ export class RankTransport {
       this.progress();
       if (done()) return;
       this.checkAbort();
-      let moved = false;
-      for (let i = 0; i < SPIN_CHECKS; i++) {
-        if (this.control.bell(this.slot) !== seen) {
-          moved = true;
-          break;
-        }
+      if (!this.spin(seen)) this.control.sleep(this.slot, seen);
+    }
+  }
+
+  /** Polls the doorbell for SPIN_MS; true if it rang. */
+  private spin(seen: number): boolean {
+    const until = performance.now() + SPIN_MS;
+    for (;;) {
+      for (let i = 0; i < SPIN_CHECKS_PER_CLOCK; i++) {
+        if (this.control.bell(this.slot) !== seen) return true;
       }
-      if (!moved) this.control.sleep(this.slot, seen);
+      if (performance.now() > until) return false;
     }
   }
 
