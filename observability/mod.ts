@@ -3,6 +3,7 @@
 
 export type { TelemetryPlan } from "./config.js";
 export { parseMetricsPort, planTelemetry } from "./config.js";
+export { type GranuleEnding, type GranuleIdentity, GranuleTrace } from "./granule-trace.js";
 export { GrannyMetrics, metrics } from "./metrics.js";
 export { ATTR, METRIC, SPAN, type SpanName } from "./names.js";
 export { METRICS_PATH } from "./prometheus-server.js";

@@ -23,6 +23,7 @@ interface OtlpSpan {
   attributes?: OtlpKeyValue[];
   status?: { code?: number; message?: string };
   links?: { traceId: string; spanId: string }[];
+  events?: { name: string; attributes?: OtlpKeyValue[] }[];
 }
 interface OtlpNumberPoint {
   asInt?: number | string;
@@ -57,6 +58,7 @@ export interface ReceivedSpan {
   readonly attributes: Record<string, string | number | boolean>;
   readonly statusCode: number;
   readonly links: readonly { traceId: string; spanId: string }[];
+  readonly events: readonly { name: string; attributes: Record<string, string | number | boolean> }[];
 }
 
 export interface ReceivedPoint {
@@ -141,6 +143,7 @@ export class OtlpReceiver implements AsyncDisposable {
             attributes: attributesOf(s.attributes),
             statusCode: s.status?.code ?? 0,
             links: s.links ?? [],
+            events: (s.events ?? []).map((e) => ({ name: e.name, attributes: attributesOf(e.attributes) })),
           });
         }
       }
