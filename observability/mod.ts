@@ -8,7 +8,15 @@ export { GrannyMetrics, metrics } from "./metrics.js";
 export { ATTR, METRIC, SPAN, type SpanName } from "./names.js";
 export { METRICS_PATH } from "./prometheus-server.js";
 export { flushTelemetry, initTelemetry, meterProvider, shutdownTelemetry } from "./telemetry.js";
-export { captureContext, currentTraceId, inContext, startSpan, tracingEnabled, withSpan } from "./tracing.js";
+export {
+  captureContext,
+  currentTraceId,
+  inContext,
+  startSpan,
+  tracingEnabled,
+  untraced,
+  withSpan,
+} from "./tracing.js";
 export type {
   ActorKind,
   GaugeSample,

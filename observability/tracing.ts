@@ -7,6 +7,7 @@ import {
   type Context,
   context,
   type Link,
+  ROOT_CONTEXT,
   type Span,
   SpanStatusCode,
   type Tracer,
@@ -145,6 +146,15 @@ export function withSpan<T>(
 export function inContext<T>(parent: Context | SpanHandle, fn: () => T): T {
   if (!tracer) return fn();
   return context.with(contextOf(parent), fn);
+}
+
+/**
+ * Runs `fn` outside any trace: what it sets up (a granule's worker, a job's MPI router) then does
+ * not stamp the trace of the request that created it into every message it sends later.
+ */
+export function untraced<T>(fn: () => T): T {
+  if (!tracer) return fn();
+  return context.with(ROOT_CONTEXT, fn);
 }
 
 /**

@@ -6,10 +6,12 @@ import {
   ATTR,
   flushTelemetry,
   GranuleTrace,
+  inContext,
   initTelemetry,
   SPAN,
   shutdownTelemetry,
   startSpan,
+  untraced,
 } from "../../observability/mod.js";
 import { OtlpReceiver, type ReceivedSpan } from "./support/otlp-receiver.js";
 
@@ -97,5 +99,21 @@ describe("GranuleTrace", () => {
     const [run] = await spansOf(2, 1);
     expect(run?.statusCode).not.toBe(2);
     expect(run?.attributes[ATTR.outcome]).toBe("migrated");
+  });
+
+  it("leaves the creating request's trace behind for work started untraced", async () => {
+    const place = startSpan(SPAN.jobPlace);
+    const inside = inContext(place, () => startSpan("inside", { attributes: { [ATTR.granule]: 3 } }));
+    const outside = inContext(place, () =>
+      untraced(() => startSpan("outside", { attributes: { [ATTR.granule]: 3 } })),
+    );
+    inside.end();
+    outside.end();
+    place.end();
+    const spans = await spansOf(3, 2);
+    expect(spans.find((s) => s.name === "inside")?.traceId).toBe(place.traceId);
+    const out = spans.find((s) => s.name === "outside");
+    expect(out?.traceId).not.toBe(place.traceId);
+    expect(out?.parentSpanId).toBe("");
   });
 });

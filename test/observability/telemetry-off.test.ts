@@ -12,6 +12,7 @@ import {
   shutdownTelemetry,
   startSpan,
   tracingEnabled,
+  untraced,
   withSpan,
 } from "../../observability/mod.js";
 
@@ -76,6 +77,7 @@ describe("telemetry off", () => {
     expect(span.traceId).toBeUndefined();
     expect(trace.getSpan(span.context)).toBeUndefined();
     expect(inContext(span, () => 5)).toBe(5);
+    expect(untraced(() => 9)).toBe(9);
   });
 
   it("drops metrics without calling the samplers", () => {
