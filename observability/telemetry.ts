@@ -71,11 +71,11 @@ async function start(opts: TelemetryOptions): Promise<TelemetryStatus> {
   for (const w of plan.warnings) log(`telemetry: ignoring ${w}`);
   installDiagLogger(env.OTEL_LOG_LEVEL);
 
-  const resource = actorResource(opts, env.OTEL_SERVICE_NAME);
   let tracerProvider: NodeTracerProvider | undefined;
   let meterProvider: MeterProvider | undefined;
   let endpoint: PrometheusEndpoint | undefined;
   try {
+    const resource = actorResource(opts, env.OTEL_SERVICE_NAME);
     if (plan.tracesExporter !== "none") {
       tracerProvider = new NodeTracerProvider({
         resource,
