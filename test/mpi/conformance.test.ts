@@ -19,7 +19,6 @@ const PROGRAM_NAMES = ["p2p", "collectives", "ops", "comms", "cart", "datatypes"
 const LAYOUTS: readonly (readonly [number, number])[] = [
   [1, 1],
   [2, 1],
-  [3, 1],
   [4, 1],
   [8, 1],
   [2, 2],

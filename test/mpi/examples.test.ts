@@ -21,7 +21,6 @@ const CASES = [
 describe.each(CASES)("example %s", (name, args) => {
   it.each([
     [4, 1],
-    [4, 2],
     [6, 3],
   ] as const)("is VALID with %i ranks on %i host(s) and matches OpenMPI", async (ranks, hosts) => {
     const source = path.join(EXAMPLES, `${name}.c`);

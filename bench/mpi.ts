@@ -1,0 +1,158 @@
+// MPI benchmarks, each beside native OpenMPI measured in the same run: OSU-style ping-pong
+// latency and bandwidth from 8 B to 4 MiB (same host against OpenMPI's shared memory; across
+// hosts against OpenMPI over TCP), allreduce and barrier latency, and the run time of the
+// compute-bound examples against the same sources built natively with clang -O3.
+//
+// "Across hosts" here links two MPI routers inside one process, as the host actors do over NATS
+// but without the NATS hop, so it measures the router path and its flow control.
+
+import { execFile } from "node:child_process";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { runLocalMpiJob } from "../wasm-host/mpi/mod.js";
+import { compileMpi } from "../wasm-host/toolchain/mod.js";
+import { type Row, slowdown } from "./table.js";
+
+const run = promisify(execFile);
+const ROOT = fileURLToPath(new URL("../../", import.meta.url).href.replace(/dist\/$/, ""));
+const EXAMPLES = path.join(ROOT.endsWith(`dist${path.sep}`) ? path.dirname(ROOT) : ROOT, "examples", "mpi");
+const OUT = path.join(process.cwd(), ".bench", "mpi");
+
+interface Measure {
+  readonly kind: string;
+  readonly bytes: number;
+  readonly us: number;
+  readonly mbps: number;
+}
+
+function parse(stdout: string): Measure[] {
+  const out: Measure[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = /^(pingpong|allreduce|barrier) (\d+) ([\d.]+) ([\d.]+)$/.exec(line.trim());
+    if (m) out.push({ kind: m[1] as string, bytes: Number(m[2]), us: Number(m[3]), mbps: Number(m[4]) });
+  }
+  if (!stdout.includes("pingpong: VALID")) throw new Error(`ping-pong did not validate:\n${stdout}`);
+  return out;
+}
+
+async function buildWasm(name: string): Promise<WebAssembly.Module> {
+  const output = path.join(OUT, `${name}.wasm`);
+  await compileMpi({ sources: [path.join(EXAMPLES, `${name}.c`)], output, flags: ["-lm"] });
+  return new WebAssembly.Module(await readFile(output));
+}
+
+/** The native baseline: the same source through mpicc, with clang -O3 as the compiler. */
+async function buildNative(name: string): Promise<string> {
+  const output = path.join(OUT, `${name}.native`);
+  await run("mpicc", ["-O3", path.join(EXAMPLES, `${name}.c`), "-o", output, "-lm"], {
+    env: { ...process.env, OMPI_CC: "clang-19" },
+  });
+  return output;
+}
+
+async function mpirun(
+  exe: string,
+  ranks: number,
+  btl: string,
+  args: readonly string[],
+): Promise<{ stdout: string; stderr: string }> {
+  return run(
+    "mpirun",
+    ["--oversubscribe", "--allow-run-as-root", "--mca", "btl", btl, "-np", String(ranks), exe, ...args],
+    { maxBuffer: 16 << 20 },
+  );
+}
+
+async function granny(module: WebAssembly.Module, placement: readonly string[], args: readonly string[]) {
+  const r = await runLocalMpiJob({ module, placement, args, timeoutMs: 300_000 });
+  if (r.failure !== undefined) throw new Error(`granny run failed: ${r.failure.message}`);
+  return { stdout: r.stdout.join(""), stderr: r.stderr.join("") };
+}
+
+function size(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes >> 20} MiB` : bytes >= 1024 ? `${bytes >> 10} KiB` : `${bytes} B`;
+}
+
+function compare(ours: Measure[], base: Measure[], where: string, baselineName: string): Row[] {
+  const rows: Row[] = [];
+  for (const m of ours) {
+    const b = base.find((x) => x.kind === m.kind && x.bytes === m.bytes);
+    if (b === undefined) continue;
+    if (m.kind === "pingpong") {
+      rows.push({
+        name: `ping-pong latency ${size(m.bytes)} (${where})`,
+        value: m.us,
+        unit: "us",
+        baseline: b.us,
+        baselineName,
+        ratio: slowdown(m.us, b.us),
+      });
+      if (m.bytes >= 65536) {
+        rows.push({
+          name: `ping-pong bandwidth ${size(m.bytes)} (${where})`,
+          value: m.mbps,
+          unit: "MB/s",
+          baseline: b.mbps,
+          baselineName,
+          ratio: slowdown(m.mbps, b.mbps, true),
+        });
+      }
+    } else {
+      const label = m.kind === "barrier" ? "barrier" : `allreduce ${size(m.bytes)}`;
+      rows.push({
+        name: `${label} (${where})`,
+        value: m.us,
+        unit: "us",
+        baseline: b.us,
+        baselineName,
+        ratio: slowdown(m.us, b.us),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Seconds an example reports on stderr ("name: 1.234 s"). */
+function exampleSeconds(name: string, stderr: string): number {
+  const m = new RegExp(`${name}: ([\\d.]+) s`).exec(stderr);
+  if (!m) throw new Error(`${name} printed no time:\n${stderr}`);
+  return Number(m[1]);
+}
+
+export async function benchMpi(): Promise<Row[]> {
+  await mkdir(OUT, { recursive: true });
+  const rows: Row[] = [];
+  const pingpong = await buildWasm("pingpong");
+  const nativePingpong = await buildNative("pingpong");
+  const args = ["1"];
+
+  const shm = parse((await mpirun(nativePingpong, 2, "self,vader", args)).stdout);
+  rows.push(
+    ...compare(parse((await granny(pingpong, ["a", "a"], args)).stdout), shm, "same host", "OpenMPI shm"),
+  );
+  const tcp = parse((await mpirun(nativePingpong, 2, "self,tcp", args)).stdout);
+  rows.push(
+    ...compare(parse((await granny(pingpong, ["a", "b"], args)).stdout), tcp, "across hosts", "OpenMPI TCP"),
+  );
+
+  for (const [name, exampleArgs] of [
+    ["heat2d", ["256", "400"]],
+    ["lj_md", ["32", "200"]],
+  ] as const) {
+    const module = await buildWasm(name);
+    const native = await buildNative(name);
+    const ours = exampleSeconds(name, (await granny(module, ["a", "a"], exampleArgs)).stderr);
+    const base = exampleSeconds(name, (await mpirun(native, 2, "self,vader", exampleArgs)).stderr);
+    rows.push({
+      name: `${name} ${exampleArgs.join("x")}, 2 ranks`,
+      value: ours,
+      unit: "s",
+      baseline: base,
+      baselineName: "clang -O3 + OpenMPI",
+      ratio: slowdown(ours, base),
+    });
+  }
+  return rows.map((r) => ({ ...r, group: "mpi" }));
+}
