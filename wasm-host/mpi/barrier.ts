@@ -1,16 +1,43 @@
 // MPI_Barrier: the control point of MPI ranks. It is kept as one named host call so that
 // snapshot and migration can instrument exactly this import (Asyncify unwinds here, see
-// DESIGN.md "Control points").
+// DESIGN.md "Control points" and docs/snapshots.md).
+//
+// Every rank's arrival carries one byte: 1 when the rank was asked to snapshot or its host holds
+// the job's barrier. The root ORs them and sends the result back, so all ranks agree which
+// barrier is held. At a held barrier (only on a communicator spanning the world, so no rank runs
+// on) the job is brought to a quiescent cut; ranks asked to snapshot are captured, the others
+// park until their host releases them. A restored rank re-enters here while rewinding and parks
+// like the others. Without a request the only extra cost is reading two flags.
 
 import { fanIn, fanOut } from "./hierarchy.js";
+import { type BarrierControl, MPI_CONTROL_POINT, parkUntilReleased, quiesce, saveRank } from "./migration.js";
 import { Coll, type MpiRank } from "./rank.js";
 
 export const BARRIER_IMPORT = "MPI_Barrier";
 
-export function controlPointBarrier(rank: MpiRank, comm: number): number {
+export function controlPointBarrier(rank: MpiRank, comm: number, control?: BarrierControl): number {
+  const points = control?.controlPoints;
+  if (points?.rewinding() === true) {
+    // Restored from a snapshot taken in this call: the barrier itself completed before the capture.
+    points.endRewind();
+    parkUntilReleased(rank, control as BarrierControl);
+    return 0;
+  }
   const c = rank.comm(comm);
-  const empty = new Uint8Array(0);
-  fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", empty, () => {});
-  fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", empty, 0);
+  const wholeWorld = control !== undefined && c.group.length === rank.data.worldSize;
+  const snapshot = wholeWorld && points?.snapshotRequested() === true;
+  const hold = wholeWorld && (snapshot || rank.transport.control.barrierHeld);
+  const mine = new Uint8Array([hold ? 1 : 0]);
+  const all = fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", mine, (acc, incoming) => {
+    acc[0] = (acc[0] as number) | (incoming[0] as number);
+  });
+  const held = fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", all, 1)[0] === 1;
+  if (!held || control === undefined) return 0;
+  quiesce(rank, c);
+  if (snapshot) {
+    control.controlPoints.suspend(MPI_CONTROL_POINT, saveRank(rank));
+    return 0;
+  }
+  parkUntilReleased(rank, control);
   return 0;
 }

@@ -36,12 +36,14 @@ export type RankToRouter =
   /** A record for a rank on another host. */
   | { readonly type: "mpi.remote"; readonly dest: number; readonly record: Uint8Array }
   /** The rank failed or called MPI_Abort: end the job everywhere. */
-  | { readonly type: "mpi.abort"; readonly rank: number; readonly code: number; readonly message: string };
+  | { readonly type: "mpi.abort"; readonly rank: number; readonly code: number; readonly message: string }
+  /** The rank is parked at a held barrier (migration), waiting for its host's release. */
+  | { readonly type: "mpi.held"; readonly rank: number };
 
 export function isRankToRouter(value: unknown): value is RankToRouter {
   if (typeof value !== "object" || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === "mpi.remote" || t === "mpi.abort";
+  return t === "mpi.remote" || t === "mpi.abort" || t === "mpi.held";
 }
 
 /** Envelope kinds between routers on different hosts. */

@@ -14,6 +14,7 @@ import { datatypeCalls } from "./datatype-calls.js";
 import { environmentCalls } from "./environment-calls.js";
 import { MpiError, MpiJobAborted } from "./errors.js";
 import type { HostCall, HostCalls } from "./imports-types.js";
+import { type BarrierControl, parseSavedRank } from "./migration.js";
 import { p2pCalls } from "./p2p.js";
 import { isMpiRankData, type RankToRouter } from "./protocol.js";
 import { MPI_NAMESPACE } from "./provider-names.js";
@@ -77,15 +78,22 @@ const COMM_ARG: Readonly<Record<string, number>> = {
   MPI_Cart_create: 0,
 };
 
-/** Every MPI host call of a rank, by import name. */
-export function mpiHostCalls(rank: MpiRank, exit: (code: number) => never): HostCalls {
+/**
+ * Every MPI host call of a rank, by import name. Without `control`, MPI_Barrier is a plain
+ * barrier that never holds or snapshots.
+ */
+export function mpiHostCalls(
+  rank: MpiRank,
+  exit: (code: number) => never,
+  control?: BarrierControl,
+): HostCalls {
   return {
     ...environmentCalls(rank, exit),
     ...p2pCalls(rank),
     ...collectiveCalls(rank),
     ...commCalls(rank),
     ...datatypeCalls(rank),
-    MPI_Barrier: (comm) => controlPointBarrier(rank, comm),
+    MPI_Barrier: (comm) => controlPointBarrier(rank, comm, control),
   };
 }
 
@@ -94,12 +102,20 @@ export function createImports(ctx: ImportContext): ProviderImports {
   if (!isMpiRankData(data)) {
     throw new Error("the MPI provider needs providerData made by MpiRouter.rankData(rank)");
   }
-  const rank = new MpiRank(data, {
-    memory: () => ctx.memory(),
-    instance: () => ctx.instance(),
-    postToHost: (message: RankToRouter, transfer?: ArrayBuffer[]) => ctx.postToHost(message, transfer),
+  const restored = ctx.controlPoints.restoredState;
+  const rank = new MpiRank(
+    data,
+    {
+      memory: () => ctx.memory(),
+      instance: () => ctx.instance(),
+      postToHost: (message: RankToRouter, transfer?: ArrayBuffer[]) => ctx.postToHost(message, transfer),
+    },
+    restored === undefined ? undefined : parseSavedRank(restored, data),
+  );
+  const calls = mpiHostCalls(rank, (code) => ctx.exit(code), {
+    controlPoints: ctx.controlPoints,
+    receiveFromHost: (timeoutMs) => ctx.receiveFromHost(timeoutMs),
   });
-  const calls = mpiHostCalls(rank, (code) => ctx.exit(code));
   const namespace: Record<string, HostCall> = {};
   for (const imp of WebAssembly.Module.imports(ctx.module)) {
     if (imp.module !== MPI_NAMESPACE || imp.kind !== "function") continue;

@@ -15,8 +15,10 @@ import {
 import { PREDEFINED_TYPES, pack, type TypeInfo, unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import { LinearMemory } from "./memory.js";
+import type { SavedRank } from "./migration.js";
 import { OP_NAMES, Op, reduceInto } from "./ops.js";
 import type { MpiRankData } from "./protocol.js";
+import { RankState } from "./shared-layout.js";
 import { type CommState, initialState, type MpiState } from "./state.js";
 import {
   type Incoming,
@@ -54,13 +56,32 @@ export class MpiRank {
   readonly requests = new Map<number, Request>();
   private nextRequest = 1;
 
+  /** @param saved the rank's MPI state from a snapshot, when it is restored (migration.ts) */
   constructor(
-    readonly data: MpiRankData,
+    public data: MpiRankData,
     readonly host: RankHost,
+    saved?: SavedRank,
   ) {
-    this.state = initialState(data.worldRank, data.worldSize);
+    this.state = saved?.state ?? initialState(data.worldRank, data.worldSize);
     this.transport = new RankTransport(data, host);
     this.mem = new LinearMemory(() => host.memory());
+    if (saved !== undefined) {
+      this.transport.restore(saved.transport);
+      this.nextRequest = saved.nextRequest;
+      if (this.state.initialized && !this.state.finalized) this.transport.setState(RankState.initialized);
+    }
+  }
+
+  /** Next request handle, for snapshots. */
+  get nextRequestHandle(): number {
+    return this.nextRequest;
+  }
+
+  /** A parked rank's new providerData after a placement change (migration.ts). */
+  rebind(data: MpiRankData): void {
+    this.transport.rebind(data);
+    this.data = data;
+    if (this.state.initialized && !this.state.finalized) this.transport.setState(RankState.initialized);
   }
 
   get worldRank(): number {
@@ -349,6 +370,8 @@ export const Coll = {
   exscan: 15,
   commCreate: 16,
   reduceScatterBlock: 17,
+  /** The internal barrier that brings a held barrier to a quiescent cut (migration.ts). */
+  quiesce: 18,
 } as const;
 
 export const COLLECTIVE_NAMES: Readonly<Record<number, string>> = {
@@ -369,4 +392,5 @@ export const COLLECTIVE_NAMES: Readonly<Record<number, string>> = {
   15: "MPI_Exscan",
   16: "a communicator constructor",
   17: "MPI_Reduce_scatter_block",
+  18: "MPI_Barrier (quiescing for a migration)",
 };

@@ -6,6 +6,7 @@
 // Ranks never see NATS; the router never sees subjects.
 
 import type { GranuleOutcome } from "../outcome.js";
+import type { MpiRelease } from "./migration.js";
 import {
   decodeEnvelope,
   type Envelope,
@@ -61,15 +62,23 @@ export class MpiRouter {
   readonly jobId: string;
   readonly hostName: string;
   readonly worldSize: number;
-  /** World ranks placed on this host, in slot order. */
-  readonly localRanks: readonly number[];
-  private readonly slotOfRank: number[];
-  private readonly hostNames: string[];
-  private readonly hostOfRank: number[];
-  private readonly control: Control;
-  private readonly ringBuffers: { header: SharedArrayBuffer; data: SharedArrayBuffer }[];
-  private readonly rings: Ring[];
-  private readonly waiting: RemoteDelivery[][];
+  // The placement and this host's shared memory are replaced by updatePlacement (migration):
+  // not readonly for that reason only.
+  private local: readonly number[];
+  private placement: readonly string[];
+  private slotOfRank: number[];
+  private hostNames: string[];
+  private hostOfRank: number[];
+  private control: Control;
+  /** Control blocks replaced by updatePlacement that parked ranks may still watch until released. */
+  private retiredControls: Control[] = [];
+  private ringBuffers: { header: SharedArrayBuffer; data: SharedArrayBuffer }[];
+  private rings: Ring[];
+  private waiting: RemoteDelivery[][];
+  /** Local ranks parked at a held barrier, and local ranks that left as snapshots. */
+  private readonly held = new Set<number>();
+  private readonly suspended = new Set<number>();
+  private heldWaiters: (() => void)[] = [];
   private readonly credits = new Map<number, number>();
   private creditFlushQueued = false;
   private sleeping = false;
@@ -80,24 +89,146 @@ export class MpiRouter {
     this.jobId = options.jobId;
     this.hostName = options.hostName;
     this.worldSize = options.placement.length;
-    this.hostNames = [...new Set(options.placement)];
-    this.hostOfRank = options.placement.map((h) => this.hostNames.indexOf(h));
-    const local: number[] = [];
-    this.slotOfRank = options.placement.map((h, rank) =>
-      h === options.hostName ? local.push(rank) - 1 : -1,
-    );
-    this.localRanks = local;
-    const slots = local.length + 1;
-    this.control = new Control(new SharedArrayBuffer(controlBytes(local.length)), local.length);
     const inbox = options.inboxBytes ?? 4 * 1024 * 1024;
     if (inbox % 8 !== 0 || inbox < 4096)
       throw new Error(`inboxBytes must be a multiple of 8 and at least 4096, not ${inbox}`);
-    this.ringBuffers = local.map(() => ({
+    const layout = this.layout(options.placement);
+    this.placement = layout.placement;
+    this.hostNames = layout.hostNames;
+    this.hostOfRank = layout.hostOfRank;
+    this.slotOfRank = layout.slotOfRank;
+    this.local = layout.localRanks;
+    this.control = layout.control;
+    this.ringBuffers = layout.ringBuffers;
+    this.rings = layout.rings;
+    this.waiting = layout.waiting;
+  }
+
+  /** Routing tables and fresh shared memory for the local ranks of a placement. */
+  private layout(placement: readonly string[]) {
+    const hostNames = [...new Set(placement)];
+    const hostOfRank = placement.map((h) => hostNames.indexOf(h));
+    const local: number[] = [];
+    const slotOfRank = placement.map((h, rank) => (h === this.options.hostName ? local.push(rank) - 1 : -1));
+    const slots = local.length + 1;
+    const control = new Control(new SharedArrayBuffer(controlBytes(local.length)), local.length);
+    const inbox = this.options.inboxBytes ?? 4 * 1024 * 1024;
+    const ringBuffers = local.map(() => ({
       header: new SharedArrayBuffer(ringHeaderBytes(slots)),
       data: new SharedArrayBuffer(inbox),
     }));
-    this.rings = this.ringBuffers.map((b) => new Ring(b.header, b.data, slots));
-    this.waiting = local.map(() => []);
+    const rings = ringBuffers.map((b) => new Ring(b.header, b.data, slots));
+    const waiting: RemoteDelivery[][] = local.map(() => []);
+    return {
+      placement: [...placement],
+      hostNames,
+      hostOfRank,
+      slotOfRank,
+      localRanks: local,
+      control,
+      ringBuffers,
+      rings,
+      waiting,
+    };
+  }
+
+  /** World ranks placed on this host, in slot order (changes with updatePlacement). */
+  get localRanks(): readonly number[] {
+    return this.local;
+  }
+
+  // ---- migration (docs/snapshots.md) ----
+
+  /**
+   * Makes the job's next barrier on the whole world a held one: every rank stays in it (after a
+   * quiescent cut) until releaseBarrier on its host. A snapshot request on any rank
+   * (handle.requestSnapshot()) holds that barrier too, without this call.
+   */
+  holdBarrier(): void {
+    this.control.setBarrierHold(true);
+  }
+
+  /** Local ranks parked at a held barrier. */
+  get heldRanks(): readonly number[] {
+    return [...this.held].sort((a, b) => a - b);
+  }
+
+  /**
+   * Resolves when every rank placed here is parked at the held barrier or has left as a snapshot
+   * (rankExited with a suspended outcome), i.e. when this host is ready for a placement change.
+   */
+  whenHeld(): Promise<void> {
+    return new Promise((resolve) => {
+      this.heldWaiters.push(resolve);
+      this.checkHeld();
+    });
+  }
+
+  private checkHeld(): void {
+    if (this.heldWaiters.length === 0) return;
+    if (!this.localRanks.every((r) => this.held.has(r) || this.suspended.has(r))) return;
+    const waiters = this.heldWaiters;
+    this.heldWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * The job's new placement, while it is held (after whenHeld on every host of the job, before
+   * any release). Ranks that stay here keep running on new shared memory when released; ranks
+   * that arrive are launched with rankData(rank) from now on. Every router of the job, and a
+   * new router on a host the job did not use before, must get the same placement.
+   */
+  updatePlacement(placement: readonly string[]): void {
+    if (placement.length !== this.worldSize) {
+      throw new Error(`a placement of ${placement.length} ranks for job ${this.jobId} of ${this.worldSize}`);
+    }
+    const notHeld = this.localRanks.filter((r) => !this.held.has(r) && !this.suspended.has(r));
+    if (notHeld.length > 0) {
+      throw new Error(
+        `job ${this.jobId} on ${this.hostName}: cannot change placement while rank(s) ${notHeld.join(", ")} are not held`,
+      );
+    }
+    const stays = placement.every((h, r) => (h === this.hostName) === (this.placement[r] === this.hostName));
+    if (stays) {
+      // Same local ranks: keep the shared memory, update the routes.
+      this.placement = [...placement];
+      this.hostNames = [...new Set(placement)];
+      this.hostOfRank = placement.map((h) => this.hostNames.indexOf(h));
+      return;
+    }
+    for (const q of this.waiting) {
+      if (q.length > 0)
+        throw new Error(`job ${this.jobId} on ${this.hostName}: records are still waiting for an inbox`);
+    }
+    const layout = this.layout(placement);
+    this.retiredControls.push(this.control);
+    // A held barrier stays held on the new shared memory until released.
+    layout.control.setBarrierHold(this.control.barrierHeld);
+    this.placement = layout.placement;
+    this.hostNames = layout.hostNames;
+    this.hostOfRank = layout.hostOfRank;
+    this.slotOfRank = layout.slotOfRank;
+    this.local = layout.localRanks;
+    this.control = layout.control;
+    this.ringBuffers = layout.ringBuffers;
+    this.rings = layout.rings;
+    this.waiting = layout.waiting;
+    for (const r of [...this.held]) if (!this.localRanks.includes(r)) this.held.delete(r);
+    this.suspended.clear();
+  }
+
+  /**
+   * Lets the ranks parked here leave the held barrier: post(rank, message) must hand each message
+   * to that rank's granule (handle.postToGranule). Call on every host of the job once the moved
+   * ranks are restored and parked too (whenHeld), so that no rank runs before all routes agree.
+   */
+  releaseBarrier(post: (rank: number, message: MpiRelease) => void): void {
+    this.control.setBarrierHold(false);
+    const ranks = this.heldRanks;
+    this.held.clear();
+    this.suspended.clear();
+    for (const rank of ranks) post(rank, { type: "granny.mpi.release.v1", data: this.rankData(rank) });
+    this.retiredControls = [];
   }
 
   /** The providerData for a local rank's launch. */
@@ -134,7 +265,7 @@ export class MpiRouter {
     }
     switch (message.type) {
       case "mpi.remote": {
-        const host = this.options.placement[message.dest];
+        const host = this.placement[message.dest];
         if (host === undefined || host === this.hostName) {
           this.fail({
             code: 17,
@@ -147,6 +278,10 @@ export class MpiRouter {
       }
       case "mpi.abort":
         this.recordFailure({ code: message.code, message: message.message }, true);
+        return;
+      case "mpi.held":
+        this.held.add(message.rank);
+        this.checkHeld();
         return;
     }
   }
@@ -188,6 +323,7 @@ export class MpiRouter {
         return;
       }
       case EnvelopeKind.abort:
+        for (const old of this.retiredControls) old.abort(envelope.code, envelope.message);
         if (this.control.abort(envelope.code, envelope.message)) {
           this.recordFailure({ code: envelope.code, message: envelope.message }, false);
         }
@@ -202,6 +338,12 @@ export class MpiRouter {
   rankExited(worldRank: number, outcome: GranuleOutcome): void {
     const slot = this.slotOfRank[worldRank] ?? -1;
     if (slot < 0) return;
+    if (outcome.kind === "suspended") {
+      // Left as a snapshot at a held barrier: it goes on elsewhere (or here) after a restore.
+      this.suspended.add(worldRank);
+      this.checkHeld();
+      return;
+    }
     const state = this.control.state(slot);
     this.control.setState(slot, RankState.exited);
     if (this.control.aborted) return;
@@ -227,6 +369,7 @@ export class MpiRouter {
 
   /** Ends the job on every host (the host actor cancelling it, for instance). */
   fail(failure: MpiJobFailure): void {
+    for (const old of this.retiredControls) old.abort(failure.code, failure.message);
     if (this.control.abort(failure.code, failure.message)) this.recordFailure(failure, true);
   }
 
@@ -287,7 +430,7 @@ export class MpiRouter {
     queueMicrotask(() => {
       this.creditFlushQueued = false;
       for (const [rank, total] of this.credits) {
-        const host = this.options.placement[rank];
+        const host = this.placement[rank];
         if (host !== undefined) this.send(host, { kind: EnvelopeKind.credit, rank, bytes: total });
       }
       this.credits.clear();

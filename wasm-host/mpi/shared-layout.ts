@@ -12,6 +12,8 @@ const CONTROL_HEAD_WORDS = 8;
 const ABORT_FLAG = 0;
 const ABORT_CODE = 1;
 const ABORT_TEXT_LEN = 2;
+/** Set by the router (holdBarrier) so that the job's next world barrier is held (migration). */
+const BARRIER_HOLD = 3;
 const ABORT_TEXT_BYTES = 2048;
 
 /** MPI life of a local rank, as seen by its peers and the router. */
@@ -85,6 +87,14 @@ export class Control {
 
   addInflight(slot: number, bytes: number): void {
     Atomics.add(this.words, this.at(slot, SLOT_INFLIGHT), bytes);
+  }
+
+  get barrierHeld(): boolean {
+    return Atomics.load(this.words, BARRIER_HOLD) !== 0;
+  }
+
+  setBarrierHold(on: boolean): void {
+    Atomics.store(this.words, BARRIER_HOLD, on ? 1 : 0);
   }
 
   get aborted(): boolean {

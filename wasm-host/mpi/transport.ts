@@ -69,6 +69,23 @@ export interface Outgoing {
   acked: boolean;
 }
 
+/** An unexpected message kept in a snapshot (migration.ts): complete, with its payload. */
+export interface SavedMessage {
+  readonly src: number;
+  readonly tag: number;
+  readonly ctx: number;
+  readonly msgId: number;
+  readonly sync: boolean;
+  readonly total: number;
+  readonly data: Uint8Array;
+}
+
+/** The transport of a quiescent rank, for a snapshot. */
+export interface SavedTransport {
+  readonly unexpected: readonly SavedMessage[];
+  readonly nextMsgId: number;
+}
+
 export interface TransportHost {
   memory(): WebAssembly.Memory;
   postToHost(message: RankToRouter, transfer?: ArrayBuffer[]): void;
@@ -84,10 +101,11 @@ const SPIN_CHECKS_PER_CLOCK = 64;
 
 export class RankTransport {
   readonly me: number;
-  readonly control: Control;
-  private readonly slot: number;
-  private readonly rings: Ring[];
-  private readonly inbox: Ring;
+  // Not readonly: rebind() points a parked rank at its host's new shared memory (migration).
+  control: Control;
+  private slot: number;
+  private rings: Ring[];
+  private inbox: Ring;
   private readonly posted: PostedRecv[] = [];
   private readonly unexpected: Incoming[] = [];
   /** The message each source is in the middle of sending us (fragments arrive in order). */
@@ -97,19 +115,104 @@ export class RankTransport {
   private nextMsgId = 1;
 
   constructor(
-    readonly data: MpiRankData,
+    public data: MpiRankData,
     private readonly host: TransportHost,
   ) {
     this.me = data.worldRank;
-    this.control = new Control(data.control, data.localCount);
+    const bound = RankTransport.bind(data);
+    this.control = bound.control;
+    this.slot = bound.slot;
+    this.rings = bound.rings;
+    this.inbox = bound.inbox;
+  }
+
+  private static bind(data: MpiRankData): { control: Control; slot: number; rings: Ring[]; inbox: Ring } {
+    const control = new Control(data.control, data.localCount);
     const slot = data.slotOfRank[data.worldRank];
     if (slot === undefined || slot < 0)
       throw new Error(`rank ${data.worldRank} has no slot on ${data.hostName}`);
-    this.slot = slot;
-    this.rings = data.rings.map((r) => new Ring(r.header, r.data, data.localCount + 1));
-    const inbox = this.rings[slot];
+    const rings = data.rings.map((r) => new Ring(r.header, r.data, data.localCount + 1));
+    const inbox = rings[slot];
     if (inbox === undefined) throw new Error(`no inbox for slot ${slot}`);
-    this.inbox = inbox;
+    return { control, slot, rings, inbox };
+  }
+
+  // ---- migration (migration.ts): only at a quiescent cut ----
+
+  /** Bytes this rank sent to other hosts that are not yet in their receivers' inboxes. */
+  get inflightBytes(): number {
+    return this.control.inflight(this.slot);
+  }
+
+  /** Nothing of this rank's own communication may be in progress, nor (leaving) in its inbox. */
+  private checkQuiescent(what: string, leaving?: Ring): void {
+    const busy =
+      this.posted.length > 0 ||
+      this.partial.size > 0 ||
+      this.outQueues.size > 0 ||
+      this.awaitingAck.size > 0 ||
+      this.pendingAcks.length > 0 ||
+      leaving?.pending === true;
+    if (busy) {
+      const state = `posted ${this.posted.length}, partial ${this.partial.size}, queued ${this.outQueues.size}, awaiting acks ${this.awaitingAck.size}, acks to send ${this.pendingAcks.length}, inbox ${leaving?.pending === true ? "not empty" : "empty"}`;
+      throw new Error(
+        `MPI transport of rank ${this.me}: cannot ${what} with communication in progress (${state})`,
+      );
+    }
+  }
+
+  save(): SavedTransport {
+    this.checkQuiescent("save its state", this.inbox);
+    return {
+      unexpected: this.unexpected.map((m) => ({
+        src: m.src,
+        tag: m.tag,
+        ctx: m.ctx,
+        msgId: m.msgId,
+        sync: m.sync,
+        total: m.total,
+        data: m.data ?? new Uint8Array(0),
+      })),
+      nextMsgId: this.nextMsgId,
+    };
+  }
+
+  /** Puts back the unexpected messages of a snapshot, in their order, before the rank resumes. */
+  restore(saved: SavedTransport): void {
+    this.checkQuiescent("restore a saved state");
+    for (const m of saved.unexpected) {
+      this.unexpected.push({
+        ...m,
+        got: m.total,
+        data: m.data,
+        directPtr: -1,
+        recv: undefined,
+        complete: true,
+      });
+    }
+    this.nextMsgId = saved.nextMsgId;
+  }
+
+  /** Switches a parked rank to the shared memory of its host under a new placement. */
+  rebind(data: MpiRankData): void {
+    if (data.worldRank !== this.me)
+      throw new Error(`rebinding rank ${this.me} with rank ${data.worldRank}'s data`);
+    const bound = RankTransport.bind(data);
+    this.checkQuiescent("change placement");
+    // Ranks released before this one may already have written to its inbox if it is the same
+    // ring under the new placement (a SharedArrayBuffer that crossed threads has no identity to
+    // compare); take those records now, in order. A ring it leaves is empty since quiesce().
+    this.inbox.drain(this.control, this.visitRecord);
+    this.data = data;
+    this.control = bound.control;
+    this.slot = bound.slot;
+    this.rings = bound.rings;
+    this.inbox = bound.inbox;
+  }
+
+  /** Tells the router this rank is parked at a held barrier. */
+  reportHeld(): void {
+    this.host.postToHost({ type: "mpi.held", rank: this.me });
   }
 
   setState(state: (typeof RankState)[keyof typeof RankState]): void {

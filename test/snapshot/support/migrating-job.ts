@@ -1,0 +1,176 @@
+// An MPI job over in-process "hosts" (one MpiRouter each, linked directly in place of NATS) whose
+// ranks can be migrated between hosts at barriers, following the sequence a host actor and the
+// planner follow over the bus (docs/snapshots.md). Every snapshot is encoded and decoded on the
+// way, as it would be on the wire, and every restored memory is compared with its snapshot.
+
+import {
+  decodeSnapshot,
+  encodeSnapshot,
+  type GranuleHandle,
+  type GranuleOutcome,
+  type GranuleSnapshot,
+  imageDigest,
+  MpiRouter,
+  mpiProviderUrl,
+  runGranule,
+} from "../../../wasm-host/mod.js";
+
+export interface MigrationRecord {
+  readonly rank: number;
+  readonly from: string;
+  readonly to: string;
+  readonly snapshotBytes: number;
+  /** The restored memory hashed the same as the snapshot's memory image. */
+  readonly memoryMatches: boolean;
+  /** Messages in the rank's inbox, not yet received, carried by the snapshot. */
+  readonly carriedMessages: number;
+  /** From the snapshot request until every rank was released, ms. */
+  readonly pauseMs: number;
+}
+
+export class MigratingJob {
+  readonly routers = new Map<string, MpiRouter>();
+  readonly stdout: string[];
+  readonly stderr: string[];
+  readonly migrations: MigrationRecord[] = [];
+  private placement: string[];
+  private readonly handles: GranuleHandle[] = [];
+  private readonly finals: Promise<GranuleOutcome>[] = [];
+  private readonly settleFinal: ((o: GranuleOutcome) => void)[] = [];
+  private readonly suspensions = new Map<number, (s: GranuleSnapshot | Error) => void>();
+
+  constructor(
+    private readonly module: Uint8Array,
+    private readonly moduleHash: string,
+    placement: readonly string[],
+    private readonly args: readonly string[],
+    private readonly jobId = "migrating-job",
+  ) {
+    this.placement = [...placement];
+    const size = placement.length;
+    this.stdout = Array.from({ length: size }, () => "");
+    this.stderr = Array.from({ length: size }, () => "");
+    for (const host of new Set(placement)) this.addRouter(host);
+    for (let rank = 0; rank < size; rank++) {
+      this.finals.push(
+        new Promise((resolve) => {
+          this.settleFinal[rank] = resolve;
+        }),
+      );
+      this.launch(rank, undefined);
+    }
+  }
+
+  private addRouter(host: string): MpiRouter {
+    const router = new MpiRouter({
+      jobId: this.jobId,
+      hostName: host,
+      placement: this.placement,
+      remoteSend: (to, envelope) => {
+        const copy = envelope.slice();
+        // Asynchronous like a network hop, in order per destination like NATS.
+        setImmediate(() => this.routers.get(to)?.deliverFromRemote(copy));
+      },
+    });
+    this.routers.set(host, router);
+    return router;
+  }
+
+  private launch(rank: number, restore: GranuleSnapshot | undefined): GranuleHandle {
+    const host = this.placement[rank] as string;
+    const router = this.routers.get(host) as MpiRouter;
+    const out = new TextDecoder();
+    const err = new TextDecoder();
+    const handle = runGranule(
+      {
+        module: this.module,
+        moduleHash: this.moduleHash,
+        args: [`${this.jobId}.wasm`, ...this.args],
+        providers: [mpiProviderUrl().href],
+        providerData: router.rankData(rank),
+        name: `${this.jobId}/rank-${rank}@${host}`,
+        identity: { jobId: this.jobId, granuleId: `rank-${rank}` },
+        ...(restore === undefined ? {} : { restore, digestAfterRestore: true }),
+      },
+      {
+        onStdout: (b) => {
+          this.stdout[rank] += out.decode(b, { stream: true });
+        },
+        onStderr: (b) => {
+          this.stderr[rank] += err.decode(b, { stream: true });
+        },
+        // This incarnation talks to the router of the host it was launched on.
+        onProviderMessage: (m) => router.handleProviderMessage(rank, m),
+      },
+    );
+    this.handles[rank] = handle;
+    void handle.done.then((outcome) => {
+      router.rankExited(rank, outcome);
+      const waiting = this.suspensions.get(rank);
+      this.suspensions.delete(rank);
+      if (outcome.kind === "suspended") {
+        if (waiting === undefined)
+          this.settleFinal[rank]?.({ kind: "failed", reason: "bad-launch", message: "suspended unasked" });
+        else waiting(outcome.snapshot);
+        return;
+      }
+      waiting?.(new Error(`rank ${rank} ended before its next barrier: ${JSON.stringify(outcome)}`));
+      this.settleFinal[rank]?.(outcome);
+    });
+    return handle;
+  }
+
+  /** Moves a rank to a host at its next barrier, the way the planner and host actors do. */
+  async migrate(rank: number, to: string): Promise<MigrationRecord> {
+    const from = this.placement[rank] as string;
+    const t0 = performance.now();
+    // 1. The source host asks the granule to snapshot at its next control point.
+    const captured = new Promise<GranuleSnapshot | Error>((resolve) => this.suspensions.set(rank, resolve));
+    (this.handles[rank] as GranuleHandle).requestSnapshot();
+    const snapshot = await captured;
+    if (snapshot instanceof Error) throw snapshot;
+    // 2. Every host of the job reports its ranks held (parked, or suspended for a snapshot).
+    await Promise.all([...this.routers.values()].map((r) => r.whenHeld()));
+    // 3. The planner sends the new placement to every host of the job (a new host makes a router).
+    const next = [...this.placement];
+    next[rank] = to;
+    this.placement = next;
+    if (!this.routers.has(to)) this.addRouter(to);
+    for (const router of this.routers.values()) router.updatePlacement(next);
+    // 4. The snapshot travels as bytes; the target host checks and restores it.
+    const bytes = encodeSnapshot(snapshot);
+    const decoded = decodeSnapshot(bytes, { expectModuleHash: this.moduleHash });
+    const handle = this.launch(rank, decoded);
+    const restored = await handle.restored;
+    // 5. Once the restored rank is parked too, every host releases its ranks.
+    await Promise.all([...this.routers.values()].map((r) => r.whenHeld()));
+    for (const router of this.routers.values()) {
+      router.releaseBarrier((r, message) => (this.handles[r] as GranuleHandle).postToGranule(message));
+    }
+    const provider = decoded.provider as { transport: { unexpected: unknown[] } };
+    const record: MigrationRecord = {
+      rank,
+      from,
+      to,
+      snapshotBytes: bytes.byteLength,
+      memoryMatches: restored.memoryDigest === imageDigest(decoded.memory),
+      carriedMessages: provider.transport.unexpected.length,
+      pauseMs: performance.now() - t0,
+    };
+    this.migrations.push(record);
+    return record;
+  }
+
+  /** Final outcomes of every rank (after any number of migrations). */
+  outcomes(): Promise<GranuleOutcome[]> {
+    return Promise.all(this.finals);
+  }
+
+  close(): void {
+    for (const router of this.routers.values()) router.close();
+  }
+
+  async kill(): Promise<void> {
+    await Promise.all(this.handles.map((h) => h.kill()));
+  }
+}
