@@ -77,4 +77,33 @@ describe("migrating MPI ranks at barriers", () => {
       await job.kill();
     }
   });
+
+  it("freezes a whole job at a barrier and thaws it on other hosts, one of them new to the job", async () => {
+    const instrumented = await instrumentForControlPoints(await buildWasm());
+    const native = await runMpirun(await nativeProgram(SOURCE), RANKS, [ITERATIONS]);
+    const job = new MigratingJob(
+      instrumented.bytes,
+      instrumented.hash,
+      ["A", "A", "B", "B"],
+      [ITERATIONS],
+      "frozen",
+    );
+    try {
+      const all = await job.migrateMany([
+        [0, "B"],
+        [1, "C"],
+        [2, "C"],
+        [3, "A"],
+      ]);
+      expect(all.every((m) => m.memoryMatches)).toBe(true);
+      // and back where it started, later
+      await job.migrate(2, "B");
+      const outcomes = await job.outcomes();
+      expect(outcomes).toEqual(Array.from({ length: RANKS }, () => ({ kind: "exited", code: 0 })));
+      expect(job.stdout[0]).toBe(native.stdout);
+    } finally {
+      job.close();
+      await job.kill();
+    }
+  });
 });

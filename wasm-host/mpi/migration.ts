@@ -122,14 +122,24 @@ export function parseSavedRank(value: unknown, data: MpiRankData): SavedRank {
 
 /**
  * Parks the rank at the held barrier until its host posts an MpiRelease (with its providerData
- * under the new placement), watching for the job being aborted meanwhile.
+ * under the new placement), watching for the job being aborted meanwhile. A snapshot asked for
+ * while parked is taken here: the job is still at its quiescent cut, so a request that came too
+ * late for the barrier's arrival still catches this barrier (freezing a whole job relies on it).
  */
 export function parkUntilReleased(rank: MpiRank, control: BarrierControl): void {
   rank.transport.reportHeld();
   for (;;) {
     rank.transport.checkAbort();
-    const mail = control.receiveFromHost(50);
-    if (mail === undefined) continue;
+    // The flag is read before the mailbox: a host that releases and then asks for the next
+    // snapshot has posted the release by the time the flag is seen, and the release wins
+    // (ranks released elsewhere may already be sending to this one).
+    const wanted = control.controlPoints.snapshotRequested();
+    const mail = control.receiveFromHost(wanted ? 0 : 20);
+    if (mail === undefined) {
+      if (!wanted) continue;
+      control.controlPoints.suspend(MPI_CONTROL_POINT, saveRank(rank));
+      return;
+    }
     if (!isMpiRelease(mail.message)) {
       throw mpiError(
         "MPI_ERR_INTERN",

@@ -182,6 +182,8 @@ export class MpiRouter {
     if (placement.length !== this.worldSize) {
       throw new Error(`a placement of ${placement.length} ranks for job ${this.jobId} of ${this.worldSize}`);
     }
+    // Idempotent: a router made for the new placement (a host new to the job) needs no change.
+    if (placement.every((h, r) => h === this.placement[r])) return;
     const notHeld = this.localRanks.filter((r) => !this.held.has(r) && !this.suspended.has(r));
     if (notHeld.length > 0) {
       throw new Error(
@@ -339,7 +341,9 @@ export class MpiRouter {
     const slot = this.slotOfRank[worldRank] ?? -1;
     if (slot < 0) return;
     if (outcome.kind === "suspended") {
-      // Left as a snapshot at a held barrier: it goes on elsewhere (or here) after a restore.
+      // Left as a snapshot at a held barrier: it goes on elsewhere (or here) after a restore,
+      // and that incarnation reports itself held again.
+      this.held.delete(worldRank);
       this.suspended.add(worldRank);
       this.checkHeld();
       return;

@@ -122,43 +122,60 @@ export class MigratingJob {
 
   /** Moves a rank to a host at its next barrier, the way the planner and host actors do. */
   async migrate(rank: number, to: string): Promise<MigrationRecord> {
-    const from = this.placement[rank] as string;
+    return (await this.migrateMany([[rank, to]]))[0] as MigrationRecord;
+  }
+
+  /**
+   * Moves several ranks at one barrier (all of them: a freeze and a thaw elsewhere), following
+   * docs/snapshots.md step by step.
+   */
+  async migrateMany(moves: readonly (readonly [number, string])[]): Promise<MigrationRecord[]> {
     const t0 = performance.now();
-    // 1. The source host asks the granule to snapshot at its next control point.
-    const captured = new Promise<GranuleSnapshot | Error>((resolve) => this.suspensions.set(rank, resolve));
-    (this.handles[rank] as GranuleHandle).requestSnapshot();
-    const snapshot = await captured;
-    if (snapshot instanceof Error) throw snapshot;
+    // 1. The source hosts ask the granules to snapshot at their next control point.
+    const captured = moves.map(
+      ([rank]) => new Promise<GranuleSnapshot | Error>((resolve) => this.suspensions.set(rank, resolve)),
+    );
+    for (const [rank] of moves) (this.handles[rank] as GranuleHandle).requestSnapshot();
+    const snapshots = await Promise.all(captured);
+    for (const s of snapshots) if (s instanceof Error) throw s;
     // 2. Every host of the job reports its ranks held (parked, or suspended for a snapshot).
     await Promise.all([...this.routers.values()].map((r) => r.whenHeld()));
     // 3. The planner sends the new placement to every host of the job (a new host makes a router).
+    const from = moves.map(([rank]) => this.placement[rank] as string);
     const next = [...this.placement];
-    next[rank] = to;
+    for (const [rank, to] of moves) next[rank] = to;
     this.placement = next;
-    if (!this.routers.has(to)) this.addRouter(to);
+    for (const [, to] of moves) if (!this.routers.has(to)) this.addRouter(to);
     for (const router of this.routers.values()) router.updatePlacement(next);
-    // 4. The snapshot travels as bytes; the target host checks and restores it.
-    const bytes = encodeSnapshot(snapshot);
-    const decoded = decodeSnapshot(bytes, { expectModuleHash: this.moduleHash });
-    const handle = this.launch(rank, decoded);
-    const restored = await handle.restored;
-    // 5. Once the restored rank is parked too, every host releases its ranks.
+    // 4. The snapshots travel as bytes; the target hosts check and restore them.
+    const restores = moves.map(async ([rank], i) => {
+      const bytes = encodeSnapshot(snapshots[i] as GranuleSnapshot);
+      const decoded = decodeSnapshot(bytes, { expectModuleHash: this.moduleHash });
+      const restored = await this.launch(rank, decoded).restored;
+      return { bytes, decoded, restored };
+    });
+    const done = await Promise.all(restores);
+    // 5. Once the restored ranks are parked too, every host releases its ranks.
     await Promise.all([...this.routers.values()].map((r) => r.whenHeld()));
     for (const router of this.routers.values()) {
       router.releaseBarrier((r, message) => (this.handles[r] as GranuleHandle).postToGranule(message));
     }
-    const provider = decoded.provider as { transport: { unexpected: unknown[] } };
-    const record: MigrationRecord = {
-      rank,
-      from,
-      to,
-      snapshotBytes: bytes.byteLength,
-      memoryMatches: restored.memoryDigest === imageDigest(decoded.memory),
-      carriedMessages: provider.transport.unexpected.length,
-      pauseMs: performance.now() - t0,
-    };
-    this.migrations.push(record);
-    return record;
+    const pauseMs = performance.now() - t0;
+    const records = moves.map(([rank, to], i): MigrationRecord => {
+      const { bytes, decoded, restored } = done[i] as (typeof done)[number];
+      const provider = decoded.provider as { transport: { unexpected: unknown[] } };
+      return {
+        rank,
+        from: from[i] as string,
+        to,
+        snapshotBytes: bytes.byteLength,
+        memoryMatches: restored.memoryDigest === imageDigest(decoded.memory),
+        carriedMessages: provider.transport.unexpected.length,
+        pauseMs,
+      };
+    });
+    this.migrations.push(...records);
+    return records;
   }
 
   /** Final outcomes of every rank (after any number of migrations). */
