@@ -13,7 +13,16 @@ import {
   wasmModule,
 } from "./support/mpi-build.js";
 
-const PROGRAM_NAMES = ["p2p", "collectives", "ops", "comms", "cart", "datatypes", "environment"] as const;
+const PROGRAM_NAMES = [
+  "p2p",
+  "collectives",
+  "ops",
+  "comms",
+  "cart",
+  "datatypes",
+  "environment",
+  "extras",
+] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */
 const LAYOUTS: readonly (readonly [number, number])[] = [

@@ -51,6 +51,14 @@ describe.each([
     expect(r.outcomes[2]?.kind).toBe("failed");
   });
 
+  it("a rank that traps fails the peers waiting for it", async () => {
+    const r = await runGranny(await misuse("trap"), 3, hosts);
+    expect(r.outcomes[1]?.kind).toBe("trapped");
+    expect(r.failure?.message).toMatch(/^rank 1 trapped: /);
+    expect(r.outcomes[0]?.kind).toBe("failed");
+    expect(r.outcomes[2]?.kind).toBe("failed");
+  });
+
   it("MPI_Abort ends the job with its error code", async () => {
     const r = await runGranny(await misuse("abort"), 3, hosts);
     expect(r.failure).toEqual({ code: 3, message: "MPI_Abort(errorcode 3) called by rank 2" });

@@ -24,6 +24,9 @@ import type { HostCalls } from "./imports-types.js";
 import { Coll, type MpiRank } from "./rank.js";
 import type { CartTopology, CommState } from "./state.js";
 
+/** MPI_COMM_TYPE_SHARED (mpi.h). */
+const COMM_TYPE_SHARED = 1;
+
 /** Allgather of a few ints per rank over c's collective context. */
 function exchangeInts(rank: MpiRank, c: CommState, mine: readonly number[], what: string): number[][] {
   const width = mine.length;
@@ -194,6 +197,17 @@ export function commCalls(rank: MpiRank): HostCalls {
       if (color < 0 && color !== UNDEFINED)
         throw mpiError("MPI_ERR_ARG", `MPI_Comm_split: invalid colour ${color}`);
       const made = split(c, color, key, "MPI_Comm_split");
+      mem.setI32(newPtr, made === undefined ? COMM_NULL : addComm(rank, made));
+      return 0;
+    },
+    MPI_Comm_split_type(comm, splitType, key, _info, newPtr) {
+      const c = rank.comm(comm);
+      // MPI_COMM_TYPE_SHARED: the ranks that share memory are the ranks on one host.
+      const color = splitType === COMM_TYPE_SHARED ? (rank.data.hostOfRank[me] as number) : UNDEFINED;
+      if (splitType !== COMM_TYPE_SHARED && splitType !== UNDEFINED) {
+        throw mpiError("MPI_ERR_ARG", `MPI_Comm_split_type: unknown split type ${splitType}`);
+      }
+      const made = split(c, color, key, "MPI_Comm_split_type");
       mem.setI32(newPtr, made === undefined ? COMM_NULL : addComm(rank, made));
       return 0;
     },

@@ -1,6 +1,6 @@
 // Host calls that build datatypes and user-defined operations.
 
-import { DATATYPE_NULL, OP_NULL } from "./abi.js";
+import { DATATYPE_NULL, OP_NULL, ORDER_C } from "./abi.js";
 import {
   type TypeInfo,
   typeContiguous,
@@ -13,6 +13,8 @@ import { mpiError } from "./errors.js";
 import type { HostCalls } from "./imports-types.js";
 import { FIRST_USER_OP } from "./ops.js";
 import type { MpiRank } from "./rank.js";
+
+const ORDER_FORTRAN = 57;
 
 export function datatypeCalls(rank: MpiRank): HostCalls {
   const mem = rank.mem;
@@ -58,6 +60,44 @@ export function datatypeCalls(rank: MpiRank): HostCalls {
     MPI_Type_create_struct(count, blocklengthsPtr, displsPtr, typesPtr, outPtr) {
       const types = mem.ints(typesPtr, count).map((h) => rank.type(h));
       return add(typeStruct(mem.ints(blocklengthsPtr, count), mem.ints(displsPtr, count), types), outPtr);
+    },
+    MPI_Type_create_subarray(ndims, sizesPtr, subsizesPtr, startsPtr, order, old, outPtr) {
+      const t = rank.type(old);
+      let sizes = mem.ints(sizesPtr, ndims);
+      let subsizes = mem.ints(subsizesPtr, ndims);
+      let starts = mem.ints(startsPtr, ndims);
+      if (order !== ORDER_C && order !== ORDER_FORTRAN) {
+        throw mpiError("MPI_ERR_ARG", `MPI_Type_create_subarray: unknown order ${order}`);
+      }
+      // Fortran order is C order with the dimensions reversed.
+      if (order === ORDER_FORTRAN)
+        [sizes, subsizes, starts] = [sizes.reverse(), subsizes.reverse(), starts.reverse()];
+      sizes.forEach((n, d) => {
+        const sub = subsizes[d] as number;
+        const at = starts[d] as number;
+        if (n <= 0 || sub < 0 || at < 0 || at + sub > n) {
+          throw mpiError(
+            "MPI_ERR_ARG",
+            `MPI_Type_create_subarray: dimension ${d}: ${sub} from ${at} does not fit ${n}`,
+          );
+        }
+      });
+      const strides = sizes.map((_, d) => sizes.slice(d + 1).reduce((a, b) => a * b, 1));
+      const last = ndims - 1;
+      const displs: number[] = [];
+      const walk = (d: number, offset: number): void => {
+        if (d === last) {
+          displs.push((offset + (starts[d] as number)) * t.extent);
+          return;
+        }
+        for (let i = 0; i < (subsizes[d] as number); i++)
+          walk(d + 1, offset + ((starts[d] as number) + i) * (strides[d] as number));
+      };
+      if (ndims > 0 && subsizes.every((x) => x > 0)) walk(0, 0);
+      const inner = subsizes[last] ?? 0;
+      const total = sizes.reduce((a, b) => a * b, 1);
+      const body = typeIndexed(new Array<number>(displs.length).fill(inner), displs, t);
+      return add(typeResized(body, 0, total * t.extent), outPtr);
     },
     MPI_Type_create_resized(old, lb, extent, outPtr) {
       return add(typeResized(rank.type(old), lb, extent), outPtr);

@@ -12,12 +12,50 @@ export function p2pCalls(rank: MpiRank): HostCalls {
   const statusAt = (base: number, i: number) =>
     base === STATUS_IGNORE ? STATUS_IGNORE : base + i * STATUS_BYTES;
 
-  /** Completes a finished request: status out, handle freed, errors raised. */
+  /**
+   * Persistent requests (MPI_Send_init, MPI_Recv_init): the handle stays valid across
+   * MPI_Start and completion; `start` makes the operation of one round.
+   */
+  const persistent = new Map<number, { readonly start: () => Request; active: Request | undefined }>();
+
+  /** Completes a finished request: status out, handle freed (or a persistent one made inactive), errors raised. */
   const finish = (handlePtr: number, handle: number, r: Request, statusPtr: number, what: string): void => {
-    rank.requests.delete(handle);
-    mem.setI32(handlePtr, REQUEST_NULL);
-    rank.writeStatus(statusPtr, r.status);
-    rank.raiseStatusError(r.status, what);
+    const status = r.status;
+    const p = persistent.get(handle);
+    if (p !== undefined) {
+      p.active = undefined;
+    } else {
+      rank.requests.delete(handle);
+      mem.setI32(handlePtr, REQUEST_NULL);
+    }
+    rank.writeStatus(statusPtr, status);
+    rank.raiseStatusError(status, what);
+  };
+
+  /** A persistent request as Wait and Test see it: its active round, or complete when inactive. */
+  const persistentRequest = (kind: "send" | "recv", comm: number, start: () => Request): number => {
+    const entry: { start: () => Request; active: Request | undefined } = { start, active: undefined };
+    const view: Request = {
+      kind,
+      comm,
+      complete: () => entry.active === undefined || entry.active.complete(),
+      get status() {
+        return entry.active?.status ?? MpiRank.emptyStatus();
+      },
+    };
+    const handle = rank.addRequest(view);
+    persistent.set(handle, entry);
+    return handle;
+  };
+
+  const startPersistent = (handle: number): void => {
+    const p = persistent.get(handle);
+    if (p === undefined)
+      throw mpiError("MPI_ERR_REQUEST", `MPI_Start of request ${handle}, which is not persistent`);
+    if (p.active !== undefined && !p.active.complete()) {
+      throw mpiError("MPI_ERR_REQUEST", `MPI_Start of request ${handle}, which is still active`);
+    }
+    p.active = p.start();
   };
 
   const blockingSend =
@@ -227,10 +265,38 @@ export function p2pCalls(rank: MpiRank): HostCalls {
       return 0;
     },
 
+    MPI_Send_init(buf, count, type, dest, tag, comm, reqPtr) {
+      rank.comm(comm);
+      const start = () => rank.startSend(comm, buf, count, type, dest, tag, false);
+      mem.setI32(reqPtr, persistentRequest("send", comm, start));
+      return 0;
+    },
+    MPI_Ssend_init(buf, count, type, dest, tag, comm, reqPtr) {
+      rank.comm(comm);
+      const start = () => rank.startSend(comm, buf, count, type, dest, tag, true);
+      mem.setI32(reqPtr, persistentRequest("send", comm, start));
+      return 0;
+    },
+    MPI_Recv_init(buf, count, type, source, tag, comm, reqPtr) {
+      rank.comm(comm);
+      const start = () => rank.startRecv(comm, buf, count, type, source, tag);
+      mem.setI32(reqPtr, persistentRequest("recv", comm, start));
+      return 0;
+    },
+    MPI_Start(reqPtr) {
+      startPersistent(mem.i32(reqPtr));
+      return 0;
+    },
+    MPI_Startall(count, reqsPtr) {
+      for (const handle of mem.ints(reqsPtr, count)) startPersistent(handle);
+      return 0;
+    },
+
     MPI_Request_free(reqPtr) {
       const handle = mem.i32(reqPtr);
       if (rank.request(handle) === undefined)
         throw mpiError("MPI_ERR_REQUEST", "MPI_Request_free of MPI_REQUEST_NULL");
+      persistent.delete(handle);
       // A send carries on in the background; the runtime keeps progressing it.
       rank.requests.delete(handle);
       mem.setI32(reqPtr, REQUEST_NULL);
