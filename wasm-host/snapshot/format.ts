@@ -23,10 +23,18 @@ import type { GlobalValue, GranuleSnapshot, MemoryChunk } from "./types.js";
 export const SNAPSHOT_FORMAT = "granny.granule-snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-const encoder = new Encoder({ useRecords: false, tagUint8Array: false, pack: false, variableMapSize: true });
+const ENCODER_OPTIONS = {
+  useRecords: false,
+  tagUint8Array: false,
+  pack: false,
+  variableMapSize: true,
+} as const;
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
 export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
+  // A cbor-x Encoder returns views of a buffer it reuses for later encodings: an encoder of its
+  // own keeps this snapshot's bytes from being overwritten by anyone else's.
+  const encoder = new Encoder(ENCODER_OPTIONS);
   const body = encoder.encode({
     identity: { jobId: snapshot.identity.jobId, granuleId: snapshot.identity.granuleId },
     moduleHash: snapshot.moduleHash,
@@ -51,7 +59,9 @@ export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
     capturedAt: snapshot.capturedAt,
   });
   const sha256 = createHash("sha256").update(body).digest();
-  return encoder.encode({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, sha256, body });
+  const doc = encoder.encode({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, sha256, body });
+  // A plain Uint8Array over the same bytes: a Buffer's slice() would not copy, to callers' surprise.
+  return new Uint8Array(doc.buffer, doc.byteOffset, doc.byteLength);
 }
 
 export interface DecodeSnapshotOptions {
