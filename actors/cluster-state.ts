@@ -2,6 +2,7 @@
 // queue. Plain data and pure updates, so the planner's bus code stays thin and this part can be
 // tested and fed to policies directly.
 import type { GranuleState, MessageOf } from "../bus/mod.js";
+import type { SpanHandle } from "../observability/mod.js";
 import { type ClusterView, crossVmLinks, type HostView, type JobView } from "../policies/mod.js";
 
 export type JobKind = MessageOf<"job_submit">["kind"];
@@ -37,6 +38,8 @@ export interface MigrationInFlight {
   readonly decidedAt: number;
   maxPauseMs: number;
   snapshotBytes: number;
+  /** The migration's own trace, ended at the barrier release. */
+  span?: SpanHandle;
 }
 
 export interface JobRecord {
@@ -49,6 +52,8 @@ export interface JobRecord {
   migration?: MigrationInFlight;
   /** Migrations completed, for status and events. */
   migrations: number;
+  /** The job's trace: from submit to its end. */
+  readonly span: SpanHandle;
   exitCode?: number;
   error?: string;
 }

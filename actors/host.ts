@@ -15,6 +15,7 @@ import {
   RejectedError,
   subjects,
 } from "../bus/mod.js";
+import { type GaugeSample, GranuleTrace, metrics } from "../observability/mod.js";
 import {
   type CompiledModule,
   checkMpiImports,
@@ -50,6 +51,7 @@ interface RunningGranule {
   readonly jobId: string;
   readonly granule: number;
   readonly lifecycle: GranuleLifecycle;
+  readonly trace: GranuleTrace;
   /** Lifecycle events and output, published in order. */
   readonly events: SerialQueue;
   handle?: GranuleHandle;
@@ -86,7 +88,17 @@ export class HostActor {
     return this.opts.name;
   }
 
+  private gauges(): GaugeSample {
+    const granules: Partial<Record<GranuleState, number>> = {};
+    for (const g of this.granules.values())
+      granules[g.lifecycle.state] = (granules[g.lifecycle.state] ?? 0) + 1;
+    return { vcpusUsed: this.granules.size, vcpusIdle: this.opts.slots - this.granules.size, granules };
+  }
+
+  private unobserve: (() => void) | undefined;
+
   async start(): Promise<void> {
+    this.unobserve = metrics.observe(() => this.gauges());
     await ensureJobsStream(this.opts.bus);
     this.modules = await ModuleStore.open(this.opts.bus);
     this.opts.bus.serve(subjects.host(this.opts.name), HOST_ACCEPTS, (msg) => this.handle(msg), {
@@ -105,6 +117,7 @@ export class HostActor {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.heartbeat);
+    this.unobserve?.();
     await this.opts.bus
       .request(subjects.planner, message("host_leave", { host: this.opts.name }), ["granny.v1.ack"], {
         timeoutMs: 2000,
@@ -187,6 +200,7 @@ export class HostActor {
         jobId: m.jobId,
         granule,
         events: new SerialQueue(),
+        trace: new GranuleTrace({ jobId: m.jobId, granule, host: this.opts.name }),
         lifecycle: new GranuleLifecycle(
           { jobId: m.jobId, granule, host: this.opts.name },
           {
@@ -316,6 +330,11 @@ export class HostActor {
       router.close();
       this.routers.delete(g.jobId);
     }
+    g.trace.end(
+      outcome.kind === "exited"
+        ? { exitCode: outcome.code }
+        : { outcome: outcome.kind === "trapped" ? "trapped" : "failed", reason: outcome.message },
+    );
     g.lifecycle.stop();
     await this.reportEnd(g, outcome);
   }
@@ -361,6 +380,7 @@ export class HostActor {
     event: string,
     failure: string | null,
   ) {
+    g.trace.transition(from, to, event);
     const msg = message("lifecycle", {
       jobId: g.jobId,
       granule: g.granule,

@@ -12,7 +12,17 @@ import {
   RejectedError,
   subjects,
 } from "../bus/mod.js";
-import { explainDecision, type Policy, policyByName } from "../policies/mod.js";
+import {
+  ATTR,
+  type GaugeSample,
+  inContext,
+  metrics,
+  SPAN,
+  type SpanHandle,
+  startSpan,
+  withSpan,
+} from "../observability/mod.js";
+import { crossVmLinks, explainDecision, type Policy, policyByName } from "../policies/mod.js";
 import { ClusterState, type GranuleEnd, type JobRecord, type MigrationInFlight } from "./cluster-state.js";
 import type { Logger } from "./log.js";
 import { hostsOfPlan, planMigration } from "./migration.js";
@@ -56,7 +66,10 @@ export class Planner {
     this.deadAfterMs = this.heartbeatMs * (opts.missedHeartbeats ?? 3);
   }
 
+  private unobserve: (() => void) | undefined;
+
   async start(): Promise<void> {
+    this.unobserve = metrics.observe(() => this.gauges());
     await ensureJobsStream(this.opts.bus);
     this.opts.bus.serve(subjects.planner, PLANNER_ACCEPTS, (msg) => this.handle(msg), {
       onError: (err) => this.opts.log.warn(`refused a message: ${err.message}`),
@@ -68,6 +81,7 @@ export class Planner {
 
   async stop(): Promise<void> {
     clearInterval(this.monitor);
+    this.unobserve?.();
     await this.scheduling;
   }
 
@@ -80,7 +94,7 @@ export class Planner {
       .with({ type: "granny.v1.host_leave" }, (m) =>
         this.onHostGone(m.host, `host ${m.host} left the cluster`),
       )
-      .with({ type: "granny.v1.job_submit" }, (m) => this.onSubmit(m))
+      .with({ type: "granny.v1.job_submit" }, (m) => this.admit(m))
       .with({ type: "granny.v1.job_kill" }, (m) => this.onKill(m))
       .with({ type: "granny.v1.status_request" }, () => message("cluster_status", this.state.statusMessage()))
       .with({ type: "granny.v1.granule_ended" }, (m) => this.onGranuleEnded(m))
@@ -109,7 +123,36 @@ export class Planner {
     return message("ack", {});
   }
 
-  private async onSubmit(m: MessageOf<"job_submit">): Promise<Message> {
+  private gauges(): GaugeSample {
+    const view = this.state.view();
+    let slots = 0;
+    let used = 0;
+    for (const h of view.hosts) {
+      slots += h.slots;
+      for (const n of h.used.values()) used += n;
+    }
+    return {
+      vcpusUsed: used,
+      vcpusIdle: slots - used,
+      crossVmLinks: view.jobs.reduce((sum, j) => sum + crossVmLinks(j.placement), 0),
+      queueLength: this.state.queue.length,
+    };
+  }
+
+  private admit(m: MessageOf<"job_submit">): Promise<Message> {
+    const span = startSpan(SPAN.job, {
+      attributes: { [ATTR.jobId]: m.jobId, [ATTR.jobKind]: m.kind, [ATTR.jobSize]: m.size },
+    });
+    return inContext(span, () => withSpan(SPAN.jobAdmit, () => this.onSubmit(m, span))).catch(
+      (err: unknown) => {
+        span.fail(err);
+        span.end();
+        throw err;
+      },
+    );
+  }
+
+  private async onSubmit(m: MessageOf<"job_submit">, span: SpanHandle): Promise<Message> {
     if (this.state.jobs.has(m.jobId)) throw new RejectedError(`job ${m.jobId} already exists`);
     if (m.size < 1) throw new RejectedError(`a job needs at least 1 granule, not ${m.size}`);
     const capacity = this.state.capacity();
@@ -134,6 +177,7 @@ export class Planner {
       ended: new Map(),
       submittedAt: Date.now(),
       migrations: 0,
+      span,
     };
     this.state.jobs.set(m.jobId, job);
     this.state.queue.push(m.jobId);
@@ -192,6 +236,18 @@ export class Planner {
     const jobId = job.submit.jobId;
     job.migration = plan;
     const moves = plan.moves.map((mv) => `${mv.granule}:${mv.from}->${mv.to}`).join(" ");
+    // A trace of its own, complete at the release, linked to the job's (which ends with the job).
+    plan.span = startSpan(SPAN.migration, {
+      root: true,
+      links: [job.span],
+      attributes: {
+        [ATTR.jobId]: jobId,
+        [ATTR.planId]: plan.planId,
+        [ATTR.moves]: moves,
+        [ATTR.reason]: plan.reason,
+      },
+    });
+    const span = plan.span;
     this.opts.log.info(`job ${jobId}: migration ${plan.planId} planned (${moves}; ${plan.reason})`);
     await this.publishJobEvent(jobId, "migration-planned", {
       detail: `${plan.planId} ${moves}; ${plan.reason}`,
@@ -204,9 +260,11 @@ export class Planner {
       reason: plan.reason,
     });
     const hosts = hostsOfPlan(job, plan);
-    const answers = await Promise.allSettled(
-      hosts.map((host) =>
-        this.opts.bus.request(subjects.host(host), msg, ["granny.v1.ack"], { timeoutMs: 10_000 }),
+    const answers = await inContext(span, () =>
+      Promise.allSettled(
+        hosts.map((host) =>
+          this.opts.bus.request(subjects.host(host), msg, ["granny.v1.ack"], { timeoutMs: 10_000 }),
+        ),
       ),
     );
     const refusal = answers.findIndex((a) => a.status === "rejected");
@@ -220,6 +278,8 @@ export class Planner {
         ),
       );
       const reason = (answers[refusal] as PromiseRejectedResult).reason as Error;
+      span.fail(reason);
+      span.end();
       await this.publishJobEvent(jobId, "migration-cancelled", {
         detail: `${plan.planId}: ${reason.message}`,
       });
@@ -240,6 +300,12 @@ export class Planner {
     job.placement = [...plan.placement];
     job.migration = undefined;
     job.migrations++;
+    plan.span?.end({ [ATTR.pauseMs]: plan.maxPauseMs, [ATTR.snapshotBytes]: plan.snapshotBytes });
+    // A label from a small set (never the free-text reason): who asked for the move.
+    metrics.recordMigration({
+      pauseMs: plan.maxPauseMs,
+      reason: plan.reason === "requested by an operator" ? "operator" : this.policy.name,
+    });
     const release = message("barrier_release", {
       jobId: m.jobId,
       planId: plan.planId,
@@ -281,11 +347,18 @@ export class Planner {
     if (job.state === "finished" || job.state === "failed") return;
     const wasRunning = job.state === "running";
     job.state = result.state;
+    if (result.state === "failed") job.span.fail(new Error(result.error ?? "failed"));
+    job.span.end({
+      [ATTR.outcome]: result.state,
+      ...(result.exitCode !== undefined ? { [ATTR.exitCode]: result.exitCode } : {}),
+    });
     if (result.exitCode !== undefined) job.exitCode = result.exitCode;
     if (result.error !== undefined) job.error = result.error;
     if (wasRunning) {
       // Hosts with live granules, and targets of a migration in flight (a restore may be under way).
       const stillRunning = new Set(ClusterState.heldSlots(job).map(([h]) => h));
+      job.migration?.span?.fail(new Error(`job ${result.state} during the migration`));
+      job.migration?.span?.end();
       job.migration = undefined;
       for (const host of stillRunning) {
         this.opts.bus
@@ -331,7 +404,17 @@ export class Planner {
         job.state = "running";
         placed.push(jobId);
         await this.publishJobEvent(jobId, "placed", { placement: job.placement });
-        await this.startGranules(job);
+        await inContext(job.span, () =>
+          withSpan(
+            SPAN.jobPlace,
+            {
+              [ATTR.policy]: this.policy.name,
+              [ATTR.placement]: job.placement,
+              [ATTR.crossVmLinks]: crossVmLinks(job.placement),
+            },
+            () => this.startGranules(job),
+          ),
+        );
       }
       await this.rebalance();
       return placed;

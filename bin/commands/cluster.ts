@@ -1,8 +1,9 @@
 // Actor nodes and cluster inspection: `granny planner`, `granny host`, `granny up`, `granny status`.
 import { hostname } from "node:os";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { clusterStatus, createLogger, HostActor, LocalCluster, Planner } from "../../actors/mod.js";
 import { connectBus } from "../../bus/mod.js";
+import { initTelemetry, metrics, parseMetricsPort, shutdownTelemetry } from "../../observability/mod.js";
 import { onShutdown, positiveInt } from "./options.js";
 
 export function clusterCommands(program: Command): void {
@@ -11,14 +12,18 @@ export function clusterCommands(program: Command): void {
     .description("run the planner actor against NATS_URL (one active per cluster)")
     .option("--policy <name>", "placement policy", "bin-pack")
     .option("--heartbeat-ms <ms>", "host heartbeat interval the planner expects", positiveInt, 1000)
-    .action(async (opts: { policy: string; heartbeatMs: number }) => {
+    .option("--metrics-port <port>", METRICS_PORT_HELP, metricsPort)
+    .action(async (opts: { policy: string; heartbeatMs: number; metricsPort?: number | "auto" }) => {
+      await initTelemetry({ service: "planner", instance: "planner", metricsPort: opts.metricsPort });
       const log = createLogger("planner");
       const bus = await connectBus({ name: "planner" });
+      metrics.observeBus(bus);
       const planner = new Planner({ bus, log, policy: opts.policy, heartbeatMs: opts.heartbeatMs });
       await planner.start();
       onShutdown(async () => {
         await planner.stop();
         await bus.close();
+        await shutdownTelemetry();
       });
     });
 
@@ -29,9 +34,12 @@ export function clusterCommands(program: Command): void {
     .option("--name <N>", "host name (letters, digits, _ and -)", defaultHostName())
     .option("--spot", "a spot VM that may receive eviction notices", false)
     .option("--heartbeat-ms <ms>", "heartbeat interval", positiveInt, 1000)
-    .action(async (opts: { slots: number; name: string; spot: boolean; heartbeatMs: number }) => {
+    .option("--metrics-port <port>", METRICS_PORT_HELP, metricsPort)
+    .action(async (opts: HostFlags) => {
+      await initTelemetry({ service: "host", instance: opts.name, metricsPort: opts.metricsPort });
       const log = createLogger(opts.name);
       const bus = await connectBus({ name: `host-${opts.name}` });
+      metrics.observeBus(bus);
       const host = new HostActor({
         bus,
         log,
@@ -44,6 +52,7 @@ export function clusterCommands(program: Command): void {
       onShutdown(async () => {
         await host.stop();
         await bus.close();
+        await shutdownTelemetry();
       });
     });
 
@@ -116,4 +125,22 @@ function defaultHostName(): string {
       .replace(/[^A-Za-z0-9_-]/g, "-")
       .slice(0, 64) || "host"
   );
+}
+
+const METRICS_PORT_HELP = "Prometheus scrape port: a port, auto, or 0 for none (default GRANNY_METRICS_PORT)";
+
+function metricsPort(value: string): number | "auto" {
+  try {
+    return parseMetricsPort(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+interface HostFlags {
+  readonly slots: number;
+  readonly name: string;
+  readonly spot: boolean;
+  readonly heartbeatMs: number;
+  readonly metricsPort?: number | "auto";
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ClusterState, type JobRecord } from "../../actors/cluster-state.js";
 import { planMigration } from "../../actors/migration.js";
 import { message, RejectedError } from "../../bus/mod.js";
+import { startSpan } from "../../observability/mod.js";
 
 function cluster(): { state: ClusterState; job: JobRecord } {
   const state = new ClusterState();
@@ -26,6 +27,7 @@ function cluster(): { state: ClusterState; job: JobRecord } {
     ended: new Map(),
     submittedAt: 0,
     migrations: 0,
+    span: startSpan("test-job", {}),
   };
   state.jobs.set("j1", job);
   return { state, job };

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { ClusterState, type JobRecord } from "../../actors/cluster-state.js";
 import { message } from "../../bus/mod.js";
+import { startSpan } from "../../observability/mod.js";
 import { type JobKind, policyByName } from "../../policies/mod.js";
 import { SimCluster, type SimJob } from "../../policies/sim/cluster.js";
 
@@ -37,7 +38,15 @@ function plannerJob(id: string, kind: JobKind, size: number): JobRecord {
     args: [],
     env: {},
   });
-  return { submit, state: "queued", placement: [], ended: new Map(), submittedAt: 0, migrations: 0 };
+  return {
+    submit,
+    state: "queued",
+    placement: [],
+    ended: new Map(),
+    submittedAt: 0,
+    migrations: 0,
+    span: startSpan("test-job", {}),
+  };
 }
 
 describe("the live planner and the simulator", () => {
