@@ -1,0 +1,97 @@
+// The job's control block: an Int32Array over a SharedArrayBuffer (not the program's memory, so
+// the program cannot corrupt it) that the main thread, the team threads and the job runner share.
+// Fork/join, the team barrier, single constructs, dynamically scheduled loops and the thread pool
+// all synchronise through these words.
+
+/** Word indexes of the control block. */
+export const Ctl = {
+  /** Bumped by the main thread to start a parallel region (team threads wait on it). */
+  forkGen: 0,
+  /** 1 once the job is over: team threads leave their loop. */
+  shutdown: 1,
+  /** Threads in the current region's team. */
+  teamSize: 2,
+  /** Function table index of the region's outlined function. */
+  microtask: 3,
+  /** Number of shared-variable pointers passed to it, and where they are (the va_list). */
+  argc: 4,
+  argv: 5,
+  /** Team threads that have finished the current region. */
+  join: 6,
+  /** 1 while the main thread sleeps waiting for the join. */
+  joinSleeping: 7,
+  barrierCount: 8,
+  barrierGen: 9,
+  barrierSleepers: 10,
+  /** Single constructs claimed so far in the current region. */
+  single: 11,
+  /** The job's thread count (vCPUs), raised by elastic scale-up. */
+  defaultThreads: 12,
+  /** Bumped whenever a team thread becomes ready. */
+  poolReadyGen: 13,
+  /** Team threads waiting (sleeping) for the next fork. */
+  forkSleepers: 14,
+  /** Source pointer published by the thread that ran a single with copyprivate. */
+  copyprivate: 15,
+  /** A word to apply a read-modify-write to, as a full fence (flush). */
+  fence: 16,
+  /** The main thread's nthreads-var when the region started (omp_get_max_threads inside). */
+  regionMaxThreads: 17,
+  /** Most threads a team may have (thread-limit-var). */
+  threadLimit: 18,
+  /** The main thread's run-sched-var when the region started (team threads inherit it). */
+  regionSchedKind: 19,
+  regionSchedChunk: 20,
+  /** 1 once the main thread's first malloc has set up the allocator (see setUpThread). */
+  allocatorReady: 21,
+  /** First of MAX_POOL words: 1 once team thread p waits for forks. */
+  readyFlags: 32,
+} as const;
+
+/** Most team threads (besides the main thread) a job can have. */
+export const MAX_POOL = 255;
+
+/** Slots for worksharing loops in flight at once (loops with nowait let threads run ahead). */
+export const DISPATCH_SLOTS = 8;
+export const DISPATCH_BASE = Ctl.readyFlags + MAX_POOL + 1;
+export const DISPATCH_STRIDE = 8;
+/** Word offsets inside one dispatch slot. */
+export const Slot = {
+  /** Sequence number of the loop this slot serves now. */
+  owner: 0,
+  /** Next chunk index (dynamic) or next iteration (guided), normalised from 0. */
+  next: 1,
+  /** Threads that have run out of iterations. */
+  finished: 2,
+  /** Next normalised iteration allowed into an ordered region. */
+  ordered: 3,
+  /** Threads sleeping on the ordered word. */
+  orderedSleepers: 4,
+} as const;
+
+export const CONTROL_WORDS = DISPATCH_BASE + DISPATCH_SLOTS * DISPATCH_STRIDE;
+
+export function slotBase(slot: number): number {
+  return DISPATCH_BASE + slot * DISPATCH_STRIDE;
+}
+
+/** Puts the control block in its state before the first region. */
+export function initControl(ctl: Int32Array, threads: number, threadLimit: number): void {
+  Atomics.store(ctl, Ctl.defaultThreads, threads);
+  Atomics.store(ctl, Ctl.threadLimit, threadLimit);
+  resetRegion(ctl);
+}
+
+/** Team-shared state every region starts from (the main thread calls it before each fork). */
+export function resetRegion(ctl: Int32Array): void {
+  Atomics.store(ctl, Ctl.join, 0);
+  Atomics.store(ctl, Ctl.barrierCount, 0);
+  Atomics.store(ctl, Ctl.single, 0);
+  for (let s = 0; s < DISPATCH_SLOTS; s++) {
+    const base = slotBase(s);
+    Atomics.store(ctl, base + Slot.owner, s);
+    Atomics.store(ctl, base + Slot.next, 0);
+    Atomics.store(ctl, base + Slot.finished, 0);
+    Atomics.store(ctl, base + Slot.ordered, 0);
+  }
+}
