@@ -63,7 +63,8 @@ describe("OpenMP constructs agree with native clang -fopenmp", () => {
   }
 
   test("reductions also pass with the critical-section method", async () => {
-    for (const threads of [2, 5]) await expectAgreement("reduction", threads, { GRANNY_OMP_REDUCTION: "critical" });
+    for (const threads of [2, 5])
+      await expectAgreement("reduction", threads, { GRANNY_OMP_REDUCTION: "critical" });
   }, 60_000);
 
   test("OMP_NUM_THREADS fixes the team size whatever the job's vCPUs", async () => {

@@ -12,7 +12,7 @@ import { GRANNY_OMP_NAMESPACE, OMP_NAMESPACE, type OmpFunctionName } from "./sup
 import { OmpTasks } from "./tasks.js";
 import { OmpRuntimeError, OmpThreadRuntime, readExports } from "./thread-runtime.js";
 
-type Fn = (...args: never[]) => number | bigint | undefined | undefined;
+type Fn = (...args: never[]) => unknown;
 
 const I4: IntType = { bytes: 4, signed: true };
 const U4: IntType = { bytes: 4, signed: false };
