@@ -3,6 +3,8 @@
 // of it alone, and lifecycle event throughput beside raw JetStream publishes.
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -78,48 +80,94 @@ export async function benchActors(): Promise<Row[]> {
   });
 
   // Through the whole cluster: submit to the first instruction, over NATS and the planner.
-  process.env.GRANNY_LOG = "warn";
-  await using cluster = await LocalCluster.start({ hosts: 1, slots: 4, log: createLogger("bench", "warn") });
-  const bus = await cluster.connect("bench");
+  const off = await startTimes(module);
+  const cold = off[0] ?? Number.NaN;
+  const warm = median(off.slice(1));
+  rows.push(
+    {
+      group: "actors",
+      name: "granule start, submit to first instruction (first job: fetch + compile)",
+      value: cold,
+      unit: "ms",
+      baseline: nativeStart,
+      baselineName: "native process spawn to exit",
+      ratio: slowdown(cold, nativeStart),
+    },
+    {
+      group: "actors",
+      name: "granule start, submit to first instruction (module cached, median)",
+      value: warm,
+      unit: "ms",
+      baseline: nativeStart,
+      baselineName: "native process spawn to exit",
+      ratio: slowdown(warm, nativeStart),
+    },
+  );
+  // The same with tracing on, exporting to a local OTLP/HTTP endpoint that accepts everything.
+  const collector = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((r) => collector.listen(0, "127.0.0.1", () => r()));
+  const port = (collector.address() as AddressInfo).port;
   try {
-    const samples: number[] = [];
-    for (let i = 0; i < JOBS; i++) {
-      const t0 = Date.now();
-      const { jobId } = await submitJob(bus, { module, name: "hello.wasm", size: 1, args: ["bench", "10"] });
-      await waitJob(bus, jobId);
-      let startedAt = Number.NaN;
-      await followEvents(bus, { jobId }, (e) => {
-        if (e.type === "granny.v1.lifecycle" && e.to === "running") startedAt = e.at;
-      });
-      samples.push(startedAt - t0);
-    }
-    const cold = samples[0] ?? Number.NaN;
-    const warm = median(samples.slice(1));
-    rows.push(
-      {
-        group: "actors",
-        name: "granule start, submit to first instruction (first job: fetch + compile)",
-        value: cold,
-        unit: "ms",
-        baseline: nativeStart,
-        baselineName: "native process spawn to exit",
-        ratio: slowdown(cold, nativeStart),
-      },
-      {
-        group: "actors",
-        name: "granule start, submit to first instruction (module cached, median)",
-        value: warm,
-        unit: "ms",
-        baseline: nativeStart,
-        baselineName: "native process spawn to exit",
-        ratio: slowdown(warm, nativeStart),
-      },
-    );
+    const on = await startTimes(module, { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` });
+    const warmOn = median(on.slice(1));
+    rows.push({
+      group: "actors",
+      name: "granule start, module cached, tracing on (OTLP export)",
+      value: warmOn,
+      unit: "ms",
+      baseline: warm,
+      baselineName: "tracing off",
+      ratio: slowdown(warmOn, warm),
+    });
   } finally {
-    await bus.close();
+    collector.close();
   }
   rows.push(...(await eventThroughput()));
   return rows;
+}
+
+/** Submit-to-first-instruction times of JOBS single-granule jobs on a fresh one-host cluster. */
+async function startTimes(module: Uint8Array, env: Record<string, string> = {}): Promise<number[]> {
+  process.env.GRANNY_LOG = "warn";
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    await using cluster = await LocalCluster.start({
+      hosts: 1,
+      slots: 4,
+      log: createLogger("bench", "warn"),
+    });
+    const bus = await cluster.connect("bench");
+    try {
+      const samples: number[] = [];
+      for (let i = 0; i < JOBS; i++) {
+        const t0 = Date.now();
+        const { jobId } = await submitJob(bus, {
+          module,
+          name: "hello.wasm",
+          size: 1,
+          args: ["bench", "10"],
+        });
+        await waitJob(bus, jobId);
+        let startedAt = Number.NaN;
+        await followEvents(bus, { jobId }, (e) => {
+          if (e.type === "granny.v1.lifecycle" && e.to === "running") startedAt = e.at;
+        });
+        samples.push(startedAt - t0);
+      }
+      return samples;
+    } finally {
+      await bus.close();
+    }
+  } finally {
+    for (const key of Object.keys(env)) {
+      if (saved[key] === undefined) delete process.env[key];
+      else process.env[key] = saved[key];
+    }
+  }
 }
 
 async function eventThroughput(): Promise<Row[]> {
