@@ -12,6 +12,8 @@
 export { BARRIER_IMPORT } from "./barrier.js";
 export { MpiError } from "./errors.js";
 export { type LocalMpiJobOptions, type LocalMpiJobResult, runLocalMpiJob } from "./local-job.js";
+// Migration at barriers (docs/snapshots.md).
+export { isMpiRelease, MPI_CONTROL_POINT, type MpiRelease, type SavedRank } from "./migration.js";
 export type { MpiRankData } from "./protocol.js";
 export { MPI_NAMESPACE } from "./provider-names.js";
 export { mpiProviderUrl } from "./provider-url.js";
