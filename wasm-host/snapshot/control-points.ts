@@ -6,8 +6,8 @@
 //
 // The Asyncify save area is placed in pages grown from the host at the moment of the capture, so
 // no allocator of the program can own them while they are in use (between the unwind and the end
-// of the rewind). Afterwards they are ordinary memory above the program's heap; wasi-libc's sbrk
-// only hands out pages it grows itself, past them.
+// of the rewind, when the program does not run). Afterwards they are dead: whether the program's
+// allocator ever reuses them does not matter.
 
 import type { ControlPointContext } from "../imports.js";
 import { WASM_PAGE } from "./memory-image.js";
