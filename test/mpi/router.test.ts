@@ -136,6 +136,21 @@ describe("MPI routers linked in one process", () => {
     expect(router.failure?.code).toBe(17);
   });
 
+  it("fail the job when the link to another host refuses a message", () => {
+    const failures: string[] = [];
+    const router = new MpiRouter({
+      jobId: "down",
+      hostName: "a",
+      placement: ["a", "b"],
+      remoteSend: () => {
+        throw new Error("connection closed");
+      },
+      onAbort: (f) => failures.push(f.message),
+    });
+    router.handleProviderMessage(0, { type: "mpi.remote", dest: 1, record: new Uint8Array(40) });
+    expect(failures).toEqual(["MPI_ERR_INTERN: cannot reach host b: connection closed"]);
+  });
+
   it("refuse providerData for a rank placed on another host", () => {
     const router = new MpiRouter({ jobId: "j", hostName: "a", placement: ["a", "b"], remoteSend: () => {} });
     expect(router.localRanks).toEqual([0]);

@@ -395,17 +395,24 @@ export class MpiRouter {
   }
 
   private send(host: string, envelope: Envelope): void {
-    const result = this.options.remoteSend(host, encodeEnvelope(envelope));
-    if (result instanceof Promise) {
-      result.catch((e: unknown) => {
-        if (envelope.kind !== EnvelopeKind.abort) {
-          this.fail({
-            code: 17,
-            message: `MPI_ERR_INTERN: cannot reach host ${host}: ${(e as Error).message}`,
-          });
-        }
-      });
+    // A failed send loses a message the job needs: end the job (an abort that cannot be
+    // delivered is left to the other host noticing this one's failure).
+    const unreachable = (e: unknown) => {
+      if (envelope.kind !== EnvelopeKind.abort) {
+        this.fail({
+          code: 17,
+          message: `MPI_ERR_INTERN: cannot reach host ${host}: ${e instanceof Error ? e.message : String(e)}`,
+        });
+      }
+    };
+    let result: void | Promise<void>;
+    try {
+      result = this.options.remoteSend(host, encodeEnvelope(envelope));
+    } catch (e) {
+      unreachable(e);
+      return;
     }
+    if (result instanceof Promise) result.catch(unreachable);
   }
 
   /** Writes queued remote records into a local inbox as far as it has room. */
