@@ -88,6 +88,8 @@ export async function runUnderGranny(
     readonly env?: Readonly<Record<string, string>>;
     readonly control?: OpenMpJobControl;
     readonly onThreadsChanged?: (e: ThreadsChangedEvent) => void;
+    /** Everything written to stdout so far, each time more arrives. */
+    readonly onStdoutText?: (text: string) => void;
   } = {},
 ): Promise<ProgramResult> {
   let stdout = "";
@@ -101,6 +103,7 @@ export async function runUnderGranny(
     env: options.env ?? {},
     onStdout: (b) => {
       stdout += out.decode(b, { stream: true });
+      options.onStdoutText?.(stdout);
     },
     onStderr: (b) => {
       stderr += err.decode(b, { stream: true });
