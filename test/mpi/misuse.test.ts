@@ -2,12 +2,16 @@
 // buffer too small, mismatched collectives, a rank that exits without MPI_Finalize while others
 // wait, MPI_Abort, and a function granny declares but does not implement.
 
-import { readFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { checkMpiImports, mpiRefusal } from "../../wasm-host/toolchain/mod.js";
 import { PROGRAMS, runGranny, wasmModule } from "./support/mpi-build.js";
 
+const runProcess = promisify(execFile);
 const misuse = (name: string) => wasmModule(path.join(PROGRAMS, "misuse", `${name}.c`));
 
 function failedMessages(outcomes: readonly { kind: string; message?: string }[]): string[] {
@@ -91,6 +95,22 @@ describe("functions granny does not implement", () => {
     expect(
       failedMessages(r.outcomes).every((m) => m.includes("is not supported") || m.includes("aborted")),
     ).toBe(true);
+  });
+
+  it("a module built against another mpi.h is refused with the imports that give it away", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "granny-foreign-"));
+    const source = path.join(dir, "foreign.c");
+    await writeFile(
+      source,
+      "int MPI_Init(int *, char ***);\nint main(int c, char **v) { return MPI_Init(&c, &v); }\n",
+    );
+    const out = path.join(dir, "foreign.wasm");
+    await runProcess("clang-19", ["--target=wasm32-wasi", "-O2", "-Wl,--allow-undefined", source, "-o", out]);
+    const report = checkMpiImports(await readFile(out));
+    expect(report.foreign).toEqual(["env.MPI_Init"]);
+    expect(mpiRefusal(report)).toBe(
+      'the module imports MPI functions outside the "mpi" namespace (env.MPI_Init): build it with granny cc',
+    );
   });
 
   it("a program using only implemented functions passes the check", async () => {

@@ -2,7 +2,7 @@
 // Returns the process exit status; diagnostics go to stderr as clang printed them.
 
 import { readFile } from "node:fs/promises";
-import { checkMpiImports } from "./check-imports.js";
+import { checkMpiImports, mpiRefusal } from "./check-imports.js";
 import { CompileError, compileMpi } from "./compile.js";
 
 const SOURCE = /\.(c|cc|cpp|cxx|c\+\+|C|o|a)$/;
@@ -38,13 +38,9 @@ export async function ccMain(argv: readonly string[]): Promise<number> {
   try {
     const result = await compileMpi({ sources, output, flags });
     if (result.diagnostics !== "") process.stderr.write(result.diagnostics);
-    const report = checkMpiImports(await readFile(output));
-    if (report.unsupported.length > 0) {
-      process.stderr.write(
-        `granny cc: warning: ${output} calls MPI functions granny does not support (the job will be refused): ` +
-          `${report.unsupported.join(", ")}\n`,
-      );
-    }
+    const refusal = mpiRefusal(checkMpiImports(await readFile(output)));
+    if (refusal !== undefined)
+      process.stderr.write(`granny cc: warning: ${output} would be refused at submit: ${refusal}\n`);
     return 0;
   } catch (e) {
     process.stderr.write(`${e instanceof CompileError ? e.message : String(e)}\n`);
