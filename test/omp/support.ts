@@ -69,7 +69,7 @@ export async function buildNative(source: string): Promise<string> {
   const key = await cacheKey(source, "native");
   const out = path.join(CACHE, `${path.basename(source, ".c")}-${key}.exe`);
   return cached(out, async (tmp) => {
-    await run("clang-19", ["-O2", "-fopenmp", source, "-o", tmp]);
+    await run("clang-19", ["-O2", "-fopenmp", source, "-o", tmp, "-lm"]);
   });
 }
 
@@ -118,10 +118,11 @@ export async function runNatively(
   exe: string,
   threads: number,
   env: Readonly<Record<string, string>> = {},
+  args: readonly string[] = [],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   // Granny runs nested regions with one thread; ask libomp for the same. KMP_BLOCKTIME=0 keeps
   // oversubscribed native runs (8 threads on 2 cores) from spinning.
-  return runNative(exe, [], {
+  return runNative(exe, args, {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     OMP_NUM_THREADS: String(threads),
     OMP_MAX_ACTIVE_LEVELS: "1",
