@@ -13,7 +13,7 @@ import { fanIn, fanOut } from "./hierarchy.js";
 import { type BarrierControl, MPI_CONTROL_POINT, parkUntilReleased, quiesce, saveRank } from "./migration.js";
 import { Coll, type MpiRank } from "./rank.js";
 
-export const BARRIER_IMPORT = "MPI_Barrier";
+export { BARRIER_IMPORT } from "./provider-names.js";
 
 export function controlPointBarrier(rank: MpiRank, comm: number, control?: BarrierControl): number {
   const points = control?.controlPoints;

@@ -10,6 +10,7 @@ import type { ControlPointContext } from "../imports.js";
 import { mpiError } from "./errors.js";
 import { fanIn, fanOut } from "./hierarchy.js";
 import { isMpiRankData, type MpiRankData } from "./protocol.js";
+import { BARRIER_IMPORT, MPI_NAMESPACE } from "./provider-names.js";
 import { Coll, type MpiRank } from "./rank.js";
 import type { CommState, MpiState } from "./state.js";
 import type { SavedMessage, SavedTransport } from "./transport.js";
@@ -20,7 +21,7 @@ export interface BarrierControl {
   receiveFromHost(timeoutMs?: number): { readonly message: unknown } | undefined;
 }
 
-export const MPI_CONTROL_POINT = "mpi.MPI_Barrier";
+export const MPI_CONTROL_POINT = `${MPI_NAMESPACE}.${BARRIER_IMPORT}`;
 
 /** The MPI part of a snapshot: the rank's state and the messages it has not received yet. */
 export interface SavedRank {

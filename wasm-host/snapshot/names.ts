@@ -1,8 +1,7 @@
 // Names shared by the instrumentation (main thread, with Binaryen) and the worker side of capture
 // and restore, kept apart so that granule workers never load Binaryen.
 
-import { BARRIER_IMPORT } from "../mpi/barrier.js";
-import { MPI_NAMESPACE } from "../mpi/provider-names.js";
+import { BARRIER_IMPORT, MPI_NAMESPACE } from "../mpi/provider-names.js";
 
 /** The imports that are control points, as "namespace.name". */
 export const CONTROL_POINT_IMPORTS: readonly string[] = [`${MPI_NAMESPACE}.${BARRIER_IMPORT}`];
