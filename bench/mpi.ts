@@ -121,6 +121,27 @@ function exampleSeconds(name: string, stderr: string): number {
   return Number(m[1]);
 }
 
+/** Runs a measurement REPEATS times and keeps the best time of each size: on a shared 2-core
+ * machine the spread comes from other processes, not from the code measured. */
+const REPEATS = 3;
+
+async function best(measure: () => Promise<Measure[]>): Promise<Measure[]> {
+  const runs: Measure[][] = [];
+  for (let i = 0; i < REPEATS; i++) runs.push(await measure());
+  const first = runs[0] ?? [];
+  return first.map((m) => {
+    const same = runs.map((r) => r.find((x) => x.kind === m.kind && x.bytes === m.bytes) ?? m);
+    const fastest = same.reduce((a, b) => (b.us < a.us ? b : a));
+    return fastest;
+  });
+}
+
+async function bestSeconds(measure: () => Promise<number>): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < REPEATS; i++) fastest = Math.min(fastest, await measure());
+  return fastest;
+}
+
 export async function benchMpi(): Promise<Row[]> {
   await mkdir(OUT, { recursive: true });
   const rows: Row[] = [];
@@ -128,23 +149,26 @@ export async function benchMpi(): Promise<Row[]> {
   const nativePingpong = await buildNative("pingpong");
   const args = ["1"];
 
-  const shm = parse((await mpirun(nativePingpong, 2, "self,vader", args)).stdout);
-  rows.push(
-    ...compare(parse((await granny(pingpong, ["a", "a"], args)).stdout), shm, "same host", "OpenMPI shm"),
-  );
-  const tcp = parse((await mpirun(nativePingpong, 2, "self,tcp", args)).stdout);
-  rows.push(
-    ...compare(parse((await granny(pingpong, ["a", "b"], args)).stdout), tcp, "across hosts", "OpenMPI TCP"),
-  );
+  const shm = await best(async () => parse((await mpirun(nativePingpong, 2, "self,vader", args)).stdout));
+  const ours = await best(async () => parse((await granny(pingpong, ["a", "a"], args)).stdout));
+  rows.push(...compare(ours, shm, "same host", "OpenMPI shm"));
+  const tcp = await best(async () => parse((await mpirun(nativePingpong, 2, "self,tcp", args)).stdout));
+  const oursAcross = await best(async () => parse((await granny(pingpong, ["a", "b"], args)).stdout));
+  rows.push(...compare(oursAcross, tcp, "across hosts", "OpenMPI TCP"));
 
   for (const [name, exampleArgs] of [
-    ["heat2d", ["256", "400"]],
-    ["lj_md", ["32", "200"]],
+    // Sizes where computing dominates messaging, so the ratio is about generated code.
+    ["heat2d", ["1024", "100"]],
+    ["lj_md", ["48", "100"]],
   ] as const) {
     const module = await buildWasm(name);
     const native = await buildNative(name);
-    const ours = exampleSeconds(name, (await granny(module, ["a", "a"], exampleArgs)).stderr);
-    const base = exampleSeconds(name, (await mpirun(native, 2, "self,vader", exampleArgs)).stderr);
+    const ours = await bestSeconds(async () =>
+      exampleSeconds(name, (await granny(module, ["a", "a"], exampleArgs)).stderr),
+    );
+    const base = await bestSeconds(async () =>
+      exampleSeconds(name, (await mpirun(native, 2, "self,vader", exampleArgs)).stderr),
+    );
     rows.push({
       name: `${name} ${exampleArgs.join("x")}, 2 ranks`,
       value: ours,
