@@ -1,0 +1,135 @@
+// OpenMP benchmarks beside native clang-19 -fopenmp (libomp) measured in the same run, with two
+// threads: EPCC-style construct overheads (examples/omp/epcc.c: parallel, for, parallel for,
+// barrier, single, critical, lock, atomic, reduction) and the time of the OpenMP examples'
+// parallel kernels (stencil, reduction kernel, wavefront). The machine is shared, so each
+// measurement is the best of three runs.
+
+import { execFile } from "node:child_process";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { runOpenMpJob } from "../wasm-host/omp/mod.js";
+import { compileOpenMp } from "../wasm-host/omp-toolchain/mod.js";
+import { type Row, slowdown } from "./table.js";
+
+const run = promisify(execFile);
+const THREADS = 2;
+const RUNS = 3;
+const here = path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}dist${path.sep}`, path.sep);
+const EXAMPLES = path.resolve(here, "..", "examples", "omp");
+const OUT = path.join(process.cwd(), ".bench", "omp");
+
+const KERNELS = [
+  { name: "stencil", args: ["512", "100"] },
+  { name: "reduction_kernel", args: ["20000000"] },
+  { name: "wavefront", args: ["2000", "2000"] },
+] as const;
+
+async function buildBoth(name: string): Promise<{ wasm: Uint8Array; native: string }> {
+  await mkdir(OUT, { recursive: true });
+  const source = path.join(EXAMPLES, `${name}.c`);
+  const wasmPath = path.join(OUT, `${name}.wasm`);
+  const native = path.join(OUT, `${name}.native`);
+  await compileOpenMp({ sources: [source], output: wasmPath });
+  await run("clang-19", ["-O3", "-fopenmp", source, "-o", native, "-lm"]);
+  return { wasm: new Uint8Array(await readFile(wasmPath)), native };
+}
+
+async function underGranny(wasm: Uint8Array, args: readonly string[]): Promise<string> {
+  let stdout = "";
+  let stderr = "";
+  const decoder = new TextDecoder();
+  const outcome = await runOpenMpJob({
+    module: wasm,
+    threads: THREADS,
+    args: ["bench", ...args],
+    onStdout: (b) => {
+      stdout += decoder.decode(b, { stream: true });
+    },
+    onStderr: (b) => {
+      stderr += new TextDecoder().decode(b);
+    },
+  });
+  if (outcome.kind !== "exited" || outcome.code !== 0) {
+    throw new Error(`granny run failed: ${JSON.stringify(outcome)}\n${stderr}`);
+  }
+  return stdout;
+}
+
+async function natively(exe: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await run(exe, [...args], {
+    env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
+  });
+  return stdout;
+}
+
+/** construct -> overhead in µs, from epcc.c's "<construct> <µs>" lines. */
+function parseEpcc(stdout: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of stdout.split("\n")) {
+    const m = /^(\w+) (-?[\d.]+)$/.exec(line.trim());
+    if (m?.[1] !== undefined) out.set(m[1], Number(m[2]));
+  }
+  if (out.size === 0) throw new Error(`epcc printed no measurements:\n${stdout}`);
+  return out;
+}
+
+/** The kernel time an example prints as "(<n> threads, <ms> ms)". */
+function parseKernelMs(stdout: string): number {
+  const m = /\((\d+) threads, ([\d.]+) ms\)/.exec(stdout);
+  if (m === null || !stdout.includes(" ok")) throw new Error(`example did not validate:\n${stdout}`);
+  return Number(m[2]);
+}
+
+function bestOf(runs: readonly Map<string, number>[]): Map<string, number> {
+  const best = new Map<string, number>();
+  for (const r of runs) for (const [k, v] of r) best.set(k, Math.min(best.get(k) ?? v, v));
+  return best;
+}
+
+export async function benchOmp(): Promise<Row[]> {
+  const rows: Row[] = [];
+  const epcc = await buildBoth("epcc");
+  const grannyRuns: Map<string, number>[] = [];
+  const nativeRuns: Map<string, number>[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    grannyRuns.push(parseEpcc(await underGranny(epcc.wasm, ["5"])));
+    nativeRuns.push(parseEpcc(await natively(epcc.native, ["5"])));
+  }
+  const ours = bestOf(grannyRuns);
+  const theirs = bestOf(nativeRuns);
+  for (const [construct, value] of ours) {
+    const baseline = theirs.get(construct);
+    rows.push({
+      name: `${construct} overhead, ${THREADS} threads`,
+      value,
+      unit: "us",
+      ...(baseline === undefined
+        ? {}
+        : {
+            baseline,
+            baselineName: "clang -fopenmp",
+            ratio: slowdown(Math.max(value, 1e-3), Math.max(baseline, 1e-3)),
+          }),
+    });
+  }
+  for (const { name, args } of KERNELS) {
+    const built = await buildBoth(name);
+    let value = Number.POSITIVE_INFINITY;
+    let baseline = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < RUNS; i++) {
+      value = Math.min(value, parseKernelMs(await underGranny(built.wasm, args)));
+      baseline = Math.min(baseline, parseKernelMs(await natively(built.native, args)));
+    }
+    rows.push({
+      name: `${name} kernel ${args.join("x")}, ${THREADS} threads`,
+      value,
+      unit: "ms",
+      baseline,
+      baselineName: "clang -O3 -fopenmp",
+      ratio: slowdown(value, baseline),
+    });
+  }
+  return rows;
+}
