@@ -3,12 +3,13 @@
 // host's main thread all map the same SharedArrayBuffers; nothing here is copied between them.
 
 /** Per-slot words in the control block. Slot L (after the L local ranks) is the router. */
-export const SLOT_WORDS = 4;
+/** 64 bytes per slot, so that one rank's doorbell never shares a cache line with another's. */
+export const SLOT_WORDS = 16;
 const SLOT_BELL = 0;
 const SLOT_STATE = 1;
 const SLOT_INFLIGHT = 2;
 const SLOT_SLEEPING = 3;
-const CONTROL_HEAD_WORDS = 8;
+const CONTROL_HEAD_WORDS = 16;
 const ABORT_FLAG = 0;
 const ABORT_CODE = 1;
 const ABORT_TEXT_LEN = 2;
