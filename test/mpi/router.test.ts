@@ -109,6 +109,20 @@ describe("MPI routers linked in one process", () => {
     expect(run.stats.maxInflight).toBeLessThanOrEqual(limit + 16 * 1024 + 64);
   });
 
+  it("carry random traffic between 8 ranks on 3 hosts through 16 KiB inboxes without loss or reordering", async () => {
+    const module = await wasmModule(path.join(PROGRAMS, "stress.c"));
+    const limit = 32 * 1024;
+    const run = await runWired(module, placementOf(8, 3), {
+      inboxBytes: 16 * 1024,
+      inflightLimit: limit,
+      remoteFragmentBytes: 8 * 1024,
+    });
+    expect(run.failures).toEqual([]);
+    expect(run.outcomes).toEqual(allExited(8));
+    expect(run.stdout).toMatch(/^stress: 192 messages, \d+ bytes, all checked\n$/);
+    expect(run.stats.maxInflight).toBeLessThanOrEqual(limit + 8 * 1024 + 64);
+  });
+
   it("cross hosts a fixed number of times per collective, however many ranks a host runs", async () => {
     const module = await wasmModule(path.join(PROGRAMS, "collective_rounds.c"));
     const small = await runWired(module, ["a", "b"]);
