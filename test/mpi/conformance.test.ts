@@ -22,6 +22,7 @@ const PROGRAM_NAMES = [
   "datatypes",
   "environment",
   "extras",
+  "stress",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */
