@@ -79,15 +79,19 @@ export function slotBase(slot: number): number {
 export function initControl(ctl: Int32Array, threads: number, threadLimit: number): void {
   Atomics.store(ctl, Ctl.defaultThreads, threads);
   Atomics.store(ctl, Ctl.threadLimit, threadLimit);
-  resetRegion(ctl);
+  resetRegion(ctl, DISPATCH_SLOTS);
 }
 
-/** Team-shared state every region starts from (the main thread calls it before each fork). */
-export function resetRegion(ctl: Int32Array): void {
+/**
+ * Team-shared state every region starts from (the main thread calls it before each fork).
+ * @param usedSlots dispatch slots the previous region used (every thread of a team meets the
+ *   same worksharing loops, so the main thread's count is the team's)
+ */
+export function resetRegion(ctl: Int32Array, usedSlots: number): void {
   Atomics.store(ctl, Ctl.join, 0);
   Atomics.store(ctl, Ctl.barrierCount, 0);
   Atomics.store(ctl, Ctl.single, 0);
-  for (let s = 0; s < DISPATCH_SLOTS; s++) {
+  for (let s = 0; s < Math.min(usedSlots, DISPATCH_SLOTS); s++) {
     const base = slotBase(s);
     Atomics.store(ctl, base + Slot.owner, s);
     Atomics.store(ctl, base + Slot.next, 0);

@@ -89,6 +89,8 @@ export class OmpThreadRuntime {
   private readonly microtasks = new Map<number, Microtask>();
   private gtidPtr = 0;
   private btidPtr = 0;
+  /** Dispatch slots the last multi-thread region used, to reset before the next. */
+  private usedSlots = 0;
 
   constructor(
     readonly data: OmpThreadData,
@@ -204,7 +206,7 @@ export class OmpThreadRuntime {
     }
     this.ensurePool(n - 1);
     const ctl = this.ctl;
-    resetRegion(ctl);
+    resetRegion(ctl, this.usedSlots);
     Atomics.store(ctl, Ctl.teamSize, n);
     Atomics.store(ctl, Ctl.microtask, microtask);
     Atomics.store(ctl, Ctl.argc, argc);
@@ -214,10 +216,12 @@ export class OmpThreadRuntime {
     Atomics.store(ctl, Ctl.regionSchedChunk, this.runSched.chunk);
     Atomics.add(ctl, Ctl.forkGen, 1);
     if (Atomics.load(ctl, Ctl.forkSleepers) > 0) Atomics.notify(ctl, Ctl.forkGen);
+    const team = childFrame(this.frame, 0, n);
     try {
-      this.runAs(childFrame(this.frame, 0, n), fn, args);
+      this.runAs(team, fn, args);
     } finally {
       this.join(n - 1);
+      this.usedSlots = team.loops;
     }
   }
 
