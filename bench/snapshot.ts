@@ -18,6 +18,7 @@ import {
   type GranuleSnapshot,
   instrumentForControlPoints,
   runGranule,
+  snapshotTransferList,
 } from "../wasm-host/mod.js";
 import { median, type Row, slowdown } from "./table.js";
 
@@ -80,10 +81,12 @@ async function pauseFor(module: Uint8Array, hash: string, mib: number): Promise<
   const capturedAt = performance.now();
   if (outcome.kind !== "suspended") throw new Error(`expected a suspension: ${JSON.stringify(outcome)}`);
   const bytes = encodeSnapshot(outcome.snapshot);
+  // Read now: restoring transfers the document's buffer to the worker.
+  const snapshotBytes = bytes.byteLength;
   const decoded: GranuleSnapshot = decodeSnapshot(bytes, { expectModuleHash: hash });
   const decodedAt = performance.now();
   const second = runGranule(
-    { ...launch, args: ["snapshot_memory"], restore: decoded },
+    { ...launch, args: ["snapshot_memory"], restore: decoded, transferList: snapshotTransferList(decoded) },
     {
       onStdout: () => {},
       onStderr: () => {},
@@ -97,7 +100,7 @@ async function pauseFor(module: Uint8Array, hash: string, mib: number): Promise<
   if (end.kind !== "exited" || end.code !== 0)
     throw new Error(`the restored run did not finish: ${JSON.stringify(end)}`);
   return {
-    snapshotBytes: bytes.byteLength,
+    snapshotBytes,
     captureMs: capturedAt - requestedAt,
     encodeDecodeMs: decodedAt - capturedAt,
     restoreMs: resumedAt - decodedAt,

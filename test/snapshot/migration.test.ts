@@ -58,6 +58,7 @@ describe("migrating MPI ranks at barriers", () => {
       for (const [rank, to] of moves) {
         const record = await job.migrate(rank, to);
         expect(record.memoryMatches, `memory of rank ${rank} after moving to ${to}`).toBe(true);
+        expect(record.snapshotBytes).toBeGreaterThan(0);
       }
       const outcomes = await job.outcomes();
       expect(outcomes).toEqual(Array.from({ length: RANKS }, () => ({ kind: "exited", code: 0 })));

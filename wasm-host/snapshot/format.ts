@@ -31,37 +31,137 @@ const ENCODER_OPTIONS = {
 } as const;
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
+/**
+ * Writes the document with one copy of the memory: the small fields are encoded by cbor-x, the
+ * memory chunks are framed by hand and hashed and copied straight from the snapshot's buffers.
+ */
 export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
   // A cbor-x Encoder returns views of a buffer it reuses for later encodings: an encoder of its
-  // own keeps this snapshot's bytes from being overwritten by anyone else's.
+  // own, and a copy of each small piece, keep this snapshot's bytes from being overwritten.
   const encoder = new Encoder(ENCODER_OPTIONS);
-  const body = encoder.encode({
-    identity: { jobId: snapshot.identity.jobId, granuleId: snapshot.identity.granuleId },
-    moduleHash: snapshot.moduleHash,
-    memory: {
-      byteLength: snapshot.memory.byteLength,
-      chunks: snapshot.memory.chunks.map((c) => [c.offset, c.bytes]),
-    },
-    globals: snapshot.globals.map((g) =>
-      typeof g.value === "bigint"
-        ? { name: g.name, type: "i64", value: g.value.toString() }
-        : { name: g.name, type: "num", value: g.value },
+  const small = (value: unknown): Uint8Array => encoder.encode(value).slice();
+  const body: Uint8Array[] = [];
+  let fields = 0;
+  const field = (key: string, ...value: Uint8Array[]): void => {
+    body.push(textItem(key), ...value);
+    fields++;
+  };
+  field("identity", small({ jobId: snapshot.identity.jobId, granuleId: snapshot.identity.granuleId }));
+  field("moduleHash", textItem(snapshot.moduleHash));
+  const memory: Uint8Array[] = [
+    mapHead(2),
+    textItem("byteLength"),
+    uintItem(snapshot.memory.byteLength),
+    textItem("chunks"),
+    head(MAJOR_ARRAY, snapshot.memory.chunks.length),
+  ];
+  for (const c of snapshot.memory.chunks) {
+    memory.push(head(MAJOR_ARRAY, 2), uintItem(c.offset), head(MAJOR_BYTES, c.bytes.byteLength), c.bytes);
+  }
+  field("memory", ...memory);
+  field(
+    "globals",
+    small(
+      snapshot.globals.map((g) =>
+        typeof g.value === "bigint"
+          ? { name: g.name, type: "i64", value: g.value.toString() }
+          : { name: g.name, type: "num", value: g.value },
+      ),
     ),
-    stack: {
+  );
+  field(
+    "stack",
+    small({
       dataAddress: snapshot.stack.dataAddress,
       dataBytes: snapshot.stack.dataBytes,
       entry: snapshot.stack.entry,
       entryArgs: snapshot.stack.entryArgs.map((a) => (typeof a === "bigint" ? a.toString() : a)),
       controlPoint: snapshot.stack.controlPoint,
-    },
-    wasi: snapshot.wasi,
-    provider: snapshot.provider,
-    capturedAt: snapshot.capturedAt,
-  });
-  const sha256 = createHash("sha256").update(body).digest();
-  const doc = encoder.encode({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, sha256, body });
-  // A plain Uint8Array over the same bytes: a Buffer's slice() would not copy, to callers' surprise.
-  return new Uint8Array(doc.buffer, doc.byteOffset, doc.byteLength);
+    }),
+  );
+  field("wasi", small(snapshot.wasi));
+  field("provider", small(snapshot.provider));
+  field("capturedAt", small(snapshot.capturedAt));
+  body.unshift(mapHead(fields));
+
+  const hash = createHash("sha256");
+  let bodyLength = 0;
+  for (const piece of body) {
+    hash.update(piece);
+    bodyLength += piece.byteLength;
+  }
+  const outer: Uint8Array[] = [
+    mapHead(4),
+    textItem("format"),
+    textItem(SNAPSHOT_FORMAT),
+    textItem("version"),
+    uintItem(SNAPSHOT_VERSION),
+    textItem("sha256"),
+    head(MAJOR_BYTES, 32),
+    hash.digest(),
+    textItem("body"),
+    head(MAJOR_BYTES, bodyLength),
+  ];
+  const total = outer.reduce((n, p) => n + p.byteLength, 0) + bodyLength;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const piece of [...outer, ...body]) {
+    out.set(piece, at);
+    at += piece.byteLength;
+  }
+  return out;
+}
+
+const MAJOR_UINT = 0;
+const MAJOR_BYTES = 2;
+const MAJOR_TEXT = 3;
+const MAJOR_ARRAY = 4;
+const MAJOR_MAP = 5;
+
+/** A CBOR item head: major type and length (or value), in the shortest form. */
+function head(major: number, n: number): Uint8Array {
+  const m = major << 5;
+  if (n < 24) return Uint8Array.of(m | n);
+  if (n < 0x100) return Uint8Array.of(m | 24, n);
+  if (n < 0x10000) return Uint8Array.of(m | 25, n >> 8, n & 0xff);
+  if (n < 0x100000000) {
+    const b = new Uint8Array(5);
+    b[0] = m | 26;
+    new DataView(b.buffer).setUint32(1, n);
+    return b;
+  }
+  const b = new Uint8Array(9);
+  b[0] = m | 27;
+  new DataView(b.buffer).setBigUint64(1, BigInt(n));
+  return b;
+}
+
+function uintItem(n: number): Uint8Array {
+  return head(MAJOR_UINT, n);
+}
+
+function mapHead(pairs: number): Uint8Array {
+  return head(MAJOR_MAP, pairs);
+}
+
+function textItem(text: string): Uint8Array {
+  const bytes = new TextEncoder().encode(text);
+  const h = head(MAJOR_TEXT, bytes.byteLength);
+  const out = new Uint8Array(h.byteLength + bytes.byteLength);
+  out.set(h);
+  out.set(bytes, h.byteLength);
+  return out;
+}
+
+/**
+ * The buffers a decoded snapshot's memory lives in, to pass as launch.transferList when
+ * restoring: the worker then takes them without a copy (and the caller's snapshot is spent).
+ */
+export function snapshotTransferList(snapshot: GranuleSnapshot): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const c of snapshot.memory.chunks)
+    if (c.bytes.buffer instanceof ArrayBuffer) buffers.add(c.bytes.buffer);
+  return [...buffers];
 }
 
 export interface DecodeSnapshotOptions {

@@ -28,6 +28,7 @@ export {
   encodeSnapshot,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
+  snapshotTransferList,
 } from "./format.js";
 export {
   CONTROL_POINT_IMPORTS,

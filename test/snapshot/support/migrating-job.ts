@@ -13,6 +13,7 @@ import {
   MpiRouter,
   mpiProviderUrl,
   runGranule,
+  snapshotTransferList,
 } from "../../../wasm-host/mod.js";
 
 export interface MigrationRecord {
@@ -76,7 +77,11 @@ export class MigratingJob {
     return router;
   }
 
-  private launch(rank: number, restore: GranuleSnapshot | undefined): GranuleHandle {
+  private launch(
+    rank: number,
+    restore: GranuleSnapshot | undefined,
+    transferList: ArrayBuffer[] = [],
+  ): GranuleHandle {
     const host = this.placement[rank] as string;
     const router = this.routers.get(host) as MpiRouter;
     const out = new TextDecoder();
@@ -90,7 +95,7 @@ export class MigratingJob {
         providerData: router.rankData(rank),
         name: `${this.jobId}/rank-${rank}@${host}`,
         identity: { jobId: this.jobId, granuleId: `rank-${rank}` },
-        ...(restore === undefined ? {} : { restore, digestAfterRestore: true }),
+        ...(restore === undefined ? {} : { restore, digestAfterRestore: true, transferList }),
       },
       {
         onStdout: (b) => {
@@ -151,8 +156,13 @@ export class MigratingJob {
     const restores = moves.map(async ([rank], i) => {
       const bytes = encodeSnapshot(snapshots[i] as GranuleSnapshot);
       const decoded = decodeSnapshot(bytes, { expectModuleHash: this.moduleHash });
-      const restored = await this.launch(rank, decoded).restored;
-      return { bytes, decoded, restored };
+      const expected = imageDigest(decoded.memory);
+      const size = bytes.byteLength;
+      const carried = (decoded.provider as { transport: { unexpected: unknown[] } }).transport.unexpected
+        .length;
+      // The memory moves into the worker without a copy; decoded.memory is spent afterwards.
+      const restored = await this.launch(rank, decoded, snapshotTransferList(decoded)).restored;
+      return { size, expected, carried, restored };
     });
     const done = await Promise.all(restores);
     // 5. Once the restored ranks are parked too, every host releases its ranks.
@@ -162,15 +172,14 @@ export class MigratingJob {
     }
     const pauseMs = performance.now() - t0;
     const records = moves.map(([rank, to], i): MigrationRecord => {
-      const { bytes, decoded, restored } = done[i] as (typeof done)[number];
-      const provider = decoded.provider as { transport: { unexpected: unknown[] } };
+      const { size, expected, carried, restored } = done[i] as (typeof done)[number];
       return {
         rank,
         from: from[i] as string,
         to,
-        snapshotBytes: bytes.byteLength,
-        memoryMatches: restored.memoryDigest === imageDigest(decoded.memory),
-        carriedMessages: provider.transport.unexpected.length,
+        snapshotBytes: size,
+        memoryMatches: restored.memoryDigest === expected,
+        carriedMessages: carried,
         pauseMs,
       };
     });
