@@ -79,6 +79,30 @@ describe("migrating MPI ranks at barriers", () => {
     }
   });
 
+  it("holds every rank of a job at one barrier when one host asks, and lets them all go on", async () => {
+    const instrumented = await instrumentForControlPoints(await buildWasm());
+    const native = await runMpirun(await nativeProgram(SOURCE), RANKS, [ITERATIONS]);
+    const job = new MigratingJob(
+      instrumented.bytes,
+      instrumented.hash,
+      ["A", "A", "B", "B"],
+      [ITERATIONS],
+      "held",
+    );
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await job.holdAndRelease(i % 2 === 0 ? "B" : "A")).toEqual({ A: [0, 1], B: [2, 3] });
+      }
+      expect(await job.outcomes()).toEqual(
+        Array.from({ length: RANKS }, () => ({ kind: "exited", code: 0 })),
+      );
+      expect(job.stdout[0]).toBe(native.stdout);
+    } finally {
+      job.close();
+      await job.kill();
+    }
+  });
+
   it("freezes a whole job at a barrier and thaws it on other hosts, one of them new to the job", async () => {
     const instrumented = await instrumentForControlPoints(await buildWasm());
     const native = await runMpirun(await nativeProgram(SOURCE), RANKS, [ITERATIONS]);

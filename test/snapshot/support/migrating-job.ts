@@ -187,6 +187,21 @@ export class MigratingJob {
     return records;
   }
 
+  /**
+   * Holds the job at its next barrier from one host, without moving anyone, and releases it:
+   * resolves with the ranks each host had parked.
+   */
+  async holdAndRelease(host: string): Promise<Record<string, readonly number[]>> {
+    (this.routers.get(host) as MpiRouter).holdBarrier();
+    await Promise.all([...this.routers.values()].map((r) => r.whenHeld()));
+    const parked: Record<string, readonly number[]> = {};
+    for (const [name, router] of this.routers) parked[name] = router.heldRanks;
+    for (const router of this.routers.values()) {
+      router.releaseBarrier((r, message) => (this.handles[r] as GranuleHandle).postToGranule(message));
+    }
+    return parked;
+  }
+
   /** Final outcomes of every rank (after any number of migrations). */
   outcomes(): Promise<GranuleOutcome[]> {
     return Promise.all(this.finals);
