@@ -296,6 +296,8 @@ export class OmpThreadRuntime {
     this.post({ type: "granny.omp.ready.v1", poolIndex: p });
     const sleepers = { words: ctl, index: Ctl.forkSleepers };
     for (;;) {
+      // The job may have ended before this thread started (shutdown is set before the last bump).
+      if (Atomics.load(ctl, Ctl.shutdown) !== 0) return;
       waitWhileEqual(ctl, Ctl.forkGen, seen, this.spin, sleepers);
       seen = Atomics.load(ctl, Ctl.forkGen);
       if (Atomics.load(ctl, Ctl.shutdown) !== 0) return;
