@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { runOpenMpJob } from "../../wasm-host/omp/mod.js";
+import { isOpenMpModule, runOpenMpJob } from "../../wasm-host/omp/mod.js";
 import { compileOpenMp, OpenMpCompileError } from "../../wasm-host/omp-toolchain/mod.js";
 import { wasmBytesOf } from "../support/compile-c.js";
 import { buildWasm, runUnderGranny } from "./support.js";
@@ -42,6 +42,8 @@ test("a module not built with granny cc -fopenmp is refused with a reason", asyn
     onStdout: () => {},
     onStderr: () => {},
   });
+  expect(isOpenMpModule(plain)).toBe(false);
+  expect(isOpenMpModule(await buildWasm(failing("team_exit")))).toBe(true);
   expect(outcome.kind).toBe("failed");
   expect(outcome.kind === "failed" && outcome.message).toMatch(/does not import a memory/);
 }, 60_000);

@@ -8,6 +8,7 @@
 //   // elsewhere, when vCPUs on this host are idle:  await control.scaleTo(4);
 
 export { OpenMpJobControl } from "./control.js";
+export { isOpenMpModule } from "./detect.js";
 export { OmpEnvError } from "./env.js";
 export {
   type OpenMpJobHandle,
