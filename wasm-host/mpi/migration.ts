@@ -51,18 +51,20 @@ export function isMpiRelease(value: unknown): value is MpiRelease {
 
 /**
  * Brings the job to a quiescent cut after a held barrier that every rank of the world took part
- * in. Cross-host records are credited once written into their receiver's inbox, so a rank whose
- * in-flight count is zero has nothing on the way; after an internal barrier entered only at that
+ * in. Cross-host records are credited once written into their receiver's inbox, so a rank with
+ * no queued records and an in-flight count of zero has nothing on the way; after an internal barrier entered only at that
  * point, every record sent before the held barrier is in its receiver's inbox, and draining it
  * moves them into the unexpected queue. The internal barrier's own records are credited before
  * the rank goes on, so nothing is in flight anywhere when every rank has returned from here.
  */
 export function quiesce(rank: MpiRank, c: CommState): void {
   const t = rank.transport;
-  t.waitUntil(() => t.inflightBytes === 0);
+  // Queued records too: a rank may hold nonblocking sends across a barrier.
+  const settled = (): boolean => !t.sendsQueued && t.inflightBytes === 0;
+  t.waitUntil(settled);
   fanIn(rank, c, 0, Coll.quiesce, "MPI_Barrier", new Uint8Array(0), () => {});
   fanOut(rank, c, 0, Coll.quiesce, "MPI_Barrier", new Uint8Array(0), 0);
-  t.waitUntil(() => t.inflightBytes === 0);
+  t.waitUntil(settled);
   t.progress();
 }
 

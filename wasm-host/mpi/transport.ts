@@ -43,6 +43,11 @@ export interface PostedRecv {
   /** World rank or ANY_SOURCE. */
   readonly src: number;
   readonly tag: number;
+  /**
+   * Bits of the tag that must match (default all). Collectives tag their messages with a
+   * sequence number and the collective's kind, and match on the sequence number only.
+   */
+  readonly tagMask?: number;
   /** Linear-memory address for a dense receive buffer, or -1 to stage. */
   readonly directPtr: number;
   /** Bytes the receive buffer holds. */
@@ -144,13 +149,22 @@ export class RankTransport {
     return this.control.inflight(this.slot);
   }
 
-  /** Nothing of this rank's own communication may be in progress, nor (leaving) in its inbox. */
-  private checkQuiescent(what: string, leaving?: Ring): void {
+  /** Records this rank still has to write (queued sends or acknowledgements). */
+  get sendsQueued(): boolean {
+    return this.outQueues.size > 0 || this.pendingAcks.length > 0;
+  }
+
+  /**
+   * Nothing of this rank's own communication may be in progress, nor (leaving) in its inbox.
+   * With `routesOnly`, posted receives and sends awaiting an acknowledgement are allowed: they
+   * are matching state that a change of routes does not touch.
+   */
+  private checkQuiescent(what: string, leaving?: Ring, routesOnly = false): void {
     const busy =
-      this.posted.length > 0 ||
+      (!routesOnly && this.posted.length > 0) ||
       this.partial.size > 0 ||
       this.outQueues.size > 0 ||
-      this.awaitingAck.size > 0 ||
+      (!routesOnly && this.awaitingAck.size > 0) ||
       this.pendingAcks.length > 0 ||
       leaving?.pending === true;
     if (busy) {
@@ -198,7 +212,7 @@ export class RankTransport {
     if (data.worldRank !== this.me)
       throw new Error(`rebinding rank ${this.me} with rank ${data.worldRank}'s data`);
     const bound = RankTransport.bind(data);
-    this.checkQuiescent("change placement");
+    this.checkQuiescent("change placement", undefined, true);
     // Ranks released before this one may already have written to its inbox if it is the same
     // ring under the new placement (a SharedArrayBuffer that crossed threads has no identity to
     // compare); take those records now, in order. A ring it leaves is empty since quiesce().
@@ -453,11 +467,18 @@ export class RankTransport {
     }
   };
 
+  /**
+   * Called after every progress step (set by the rank): advances nonblocking collectives, so
+   * that they move inside any MPI call, as the progress rule of the standard asks.
+   */
+  afterProgress: (() => void) | undefined;
+
   /** Moves whatever can move: drains the inbox, pushes queued sends and acks. */
   progress(): boolean {
     const records = this.inbox.drain(this.control, this.visitRecord);
     const acks = this.pendingAcks.length > 0 && this.flushAcks();
     const sent = this.outQueues.size > 0 && this.pushAll();
+    this.afterProgress?.();
     return records > 0 || acks || sent;
   }
 
@@ -499,10 +520,10 @@ export class RankTransport {
   }
 }
 
-function matches(recv: { ctx: number; src: number; tag: number }, msg: Incoming): boolean {
+function matches(recv: { ctx: number; src: number; tag: number; tagMask?: number }, msg: Incoming): boolean {
   return (
     recv.ctx === msg.ctx &&
     (recv.src === ANY_SOURCE || recv.src === msg.src) &&
-    (recv.tag === ANY_TAG || recv.tag === msg.tag)
+    (recv.tag === ANY_TAG || recv.tag === (msg.tag & (recv.tagMask ?? -1)))
   );
 }
