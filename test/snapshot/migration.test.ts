@@ -20,10 +20,10 @@ const ITERATIONS = "40";
 
 let scratch: string | undefined;
 
-async function buildWasm(): Promise<Uint8Array> {
+async function buildWasm(source = SOURCE): Promise<Uint8Array> {
   scratch ??= await mkdtemp(path.join(os.tmpdir(), "granny-migration-"));
-  const output = path.join(scratch, "ring_barriers.wasm");
-  await compileMpi({ sources: [SOURCE], output });
+  const output = path.join(scratch, `${path.basename(source, ".c")}.wasm`);
+  await compileMpi({ sources: [source], output });
   return new Uint8Array(await readFile(output));
 }
 
@@ -126,6 +126,57 @@ describe("migrating MPI ranks at barriers", () => {
       const outcomes = await job.outcomes();
       expect(outcomes).toEqual(Array.from({ length: RANKS }, () => ({ kind: "exited", code: 0 })));
       expect(job.stdout[0]).toBe(native.stdout);
+    } finally {
+      job.close();
+      await job.kill();
+    }
+  });
+
+  it("moves ranks while other ranks keep nonblocking requests open across the barrier", async () => {
+    const source = fileURLToPath(new URL("./programs/pending_requests.c", import.meta.url));
+    const instrumented = await instrumentForControlPoints(await buildWasm(source));
+    const native = await runMpirun(await nativeProgram(source), 4, ["30"]);
+    expect(native.code).toBe(0);
+    const job = new MigratingJob(
+      instrumented.bytes,
+      instrumented.hash,
+      ["A", "A", "B", "B"],
+      ["30"],
+      "pending",
+    );
+    try {
+      for (const [rank, to] of [
+        [1, "B"],
+        [2, "A"],
+        [1, "A"],
+        [2, "B"],
+      ] as const) {
+        expect((await job.migrate(rank, to)).memoryMatches).toBe(true);
+      }
+      expect(await job.outcomes()).toEqual(Array.from({ length: 4 }, () => ({ kind: "exited", code: 0 })));
+      expect(job.stdout[0]).toBe(native.stdout);
+    } finally {
+      job.close();
+      await job.kill();
+    }
+  });
+
+  it("fails the job, saying why, when a rank with open requests is asked to snapshot", async () => {
+    const source = fileURLToPath(new URL("./programs/pending_requests.c", import.meta.url));
+    const instrumented = await instrumentForControlPoints(await buildWasm(source));
+    const job = new MigratingJob(
+      instrumented.bytes,
+      instrumented.hash,
+      ["A", "A", "B", "B"],
+      ["30"],
+      "refused",
+    );
+    try {
+      await expect(job.migrate(0, "B")).rejects.toThrow(
+        /cannot be snapshotted at MPI_Barrier with 2 request/,
+      );
+      const outcomes = await job.outcomes();
+      expect(outcomes.every((o) => o.kind !== "exited" || o.code !== 0)).toBe(true);
     } finally {
       job.close();
       await job.kill();
