@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   decodeSnapshot,
   encodeSnapshot,
+  encodeSnapshotParts,
   type GranuleSnapshot,
   imageDigest,
   instrumentForControlPoints,
@@ -68,6 +69,13 @@ describe("the snapshot document", () => {
     expect(imageDigest(decoded.memory)).toBe(imageDigest(snapshot.memory));
     expect(storedBytes(decoded.memory)).toBeLessThan(decoded.memory.byteLength);
     expect(encoded.byteLength).toBeLessThan(decoded.memory.byteLength);
+  });
+
+  it("writes the same document in pieces, the memory pieces being the snapshot's own bytes", () => {
+    const parts = encodeSnapshotParts(snapshot);
+    expect(Buffer.concat(parts).equals(Buffer.from(encoded))).toBe(true);
+    const chunkBuffers = new Set(snapshot.memory.chunks.map((c) => c.bytes.buffer));
+    expect(parts.some((p) => chunkBuffers.has(p.buffer as ArrayBuffer))).toBe(true);
   });
 
   it("refuses a corrupted snapshot (one flipped byte in the body) with its integrity hash", () => {

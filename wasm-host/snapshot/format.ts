@@ -36,6 +36,22 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  * memory chunks are framed by hand and hashed and copied straight from the snapshot's buffers.
  */
 export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
+  const parts = encodeSnapshotParts(snapshot);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+/**
+ * The document as consecutive pieces, without copying the memory: for a chunked transfer that
+ * sends pieces as they are. Their concatenation is what encodeSnapshot returns; the pieces that
+ * hold memory are views of the snapshot's own buffers.
+ */
+export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
   // A cbor-x Encoder returns views of a buffer it reuses for later encodings: an encoder of its
   // own, and a copy of each small piece, keep this snapshot's bytes from being overwritten.
   const encoder = new Encoder(ENCODER_OPTIONS);
@@ -102,14 +118,7 @@ export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
     textItem("body"),
     head(MAJOR_BYTES, bodyLength),
   ];
-  const total = outer.reduce((n, p) => n + p.byteLength, 0) + bodyLength;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const piece of [...outer, ...body]) {
-    out.set(piece, at);
-    at += piece.byteLength;
-  }
-  return out;
+  return [...outer, ...body];
 }
 
 const MAJOR_UINT = 0;

@@ -26,6 +26,7 @@ export {
   type DecodeSnapshotOptions,
   decodeSnapshot,
   encodeSnapshot,
+  encodeSnapshotParts,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   snapshotTransferList,
