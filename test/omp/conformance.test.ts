@@ -23,6 +23,7 @@ const PROGRAMS = [
   "tasks",
   "nested",
   "libc_threads",
+  "output_order",
 ] as const;
 const THREADS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
@@ -52,6 +53,7 @@ async function expectAgreement(name: string, threads: number, env: Record<string
     code: 0,
   });
   expect(granny.stdout).toBe(reference.stdout);
+  if (name === "output_order") expect(granny.stderr).toBe(reference.stderr);
   expect(granny.stdout).toContain(`${name} ok`);
 }
 

@@ -72,5 +72,7 @@ export function ompLinkFlags(allowUndefinedFile: string): string[] {
     "-Wl,--export-table",
     `-Wl,--allow-undefined-file=${allowUndefinedFile}`,
     ...LOCKED_LIBC_FUNCTIONS.map((f) => `-Wl,--wrap=${f}`),
+    // stdout and stderr writes go to the host with a sequence number (ordered across threads).
+    "-Wl,--wrap=__wasi_fd_write",
   ];
 }

@@ -5,7 +5,10 @@
  *    constructors in every thread): the host calls __granny_omp_main in the main thread and
  *    __granny_omp_team in every team thread, which enters the host's fork/join loop.
  * 2. Memory the host needs inside linear memory (task descriptors), via malloc.
- * 3. Making Debian's single-threaded wasi-libc safe to call from several threads: the linker
+ * 3. Ordered output: every write to stdout or stderr, from any thread, goes to the host with a
+ *    sequence number (__wasi_fd_write is wrapped), so the job delivers the writes of all its
+ *    threads in the order they were made, not in the order their worker threads' messages arrive.
+ * 4. Making Debian's single-threaded wasi-libc safe to call from several threads: the linker
  *    redirects (--wrap) malloc & co. and the stdio entry points here, where they run under one
  *    recursive lock. The lock is a futex on shared memory (wasm atomics), so no host call is
  *    made on the uncontended path.
@@ -14,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <wasi/api.h>
 
 extern void _initialize(void);
 extern int __main_void(void);
@@ -35,6 +39,19 @@ __attribute__((export_name("__granny_omp_malloc"))) void *granny_omp_malloc(size
 }
 
 __attribute__((export_name("__granny_omp_free"))) void granny_omp_free(void *p) { free(p); }
+
+__attribute__((import_module("granny_omp"), import_name("write_output"))) __wasi_errno_t
+granny_omp_write_output(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t iovs_len, __wasi_size_t *written);
+
+__wasi_errno_t __real___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t iovs_len,
+                                      __wasi_size_t *written);
+__wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t iovs_len,
+                                      __wasi_size_t *written);
+__wasi_errno_t __wrap___wasi_fd_write(__wasi_fd_t fd, const __wasi_ciovec_t *iovs, size_t iovs_len,
+                                      __wasi_size_t *written) {
+  if (fd == 1 || fd == 2) return granny_omp_write_output(fd, iovs, iovs_len, written);
+  return __real___wasi_fd_write(fd, iovs, iovs_len, written);
+}
 
 /* ---- the libc lock ------------------------------------------------------------------------ */
 

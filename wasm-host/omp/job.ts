@@ -11,6 +11,7 @@ import { attachControl, type OpenMpJobControl } from "./control.js";
 import { ompSettings } from "./env.js";
 import { CONTROL_WORDS, Ctl, initControl, MAX_POOL } from "./layout.js";
 import { memoryImportOf } from "./memory-import.js";
+import { OutputOrder } from "./output-order.js";
 import { isOmpThreadMessage, type OmpThreadData, type ThreadRole } from "./protocol.js";
 import { ompProviderUrl } from "./provider-url.js";
 
@@ -90,6 +91,9 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
   const providerUrl = ompProviderUrl().href;
 
   let finished = false;
+  const output = new OutputOrder((fd, bytes) =>
+    fd === 1 ? options.onStdout(bytes) : options.onStderr(bytes),
+  );
   let killed = false;
   let main: GranuleHandle | undefined;
   const team: GranuleHandle[] = [];
@@ -102,14 +106,18 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
     Atomics.store(ctl, Ctl.shutdown, 1);
     Atomics.add(ctl, Ctl.forkGen, 1);
     Atomics.notify(ctl, Ctl.forkGen);
-    settle(outcome);
     // Team threads leave their loop on shutdown; any still inside a region (the program exited
-    // or failed mid-region) is stopped.
+    // or failed mid-region) is stopped. A thread's output messages all arrive before its end,
+    // so once every thread has ended the output is complete.
     const all = [...team, ...(main === undefined ? [] : [main])];
     const grace = setTimeout(() => {
       for (const h of all) void h.kill();
     }, 200);
-    void Promise.all(all.map((h) => h.done)).then(() => clearTimeout(grace));
+    void Promise.all(all.map((h) => h.done)).then(() => {
+      clearTimeout(grace);
+      output.flush();
+      settle(outcome);
+    });
   };
 
   const launch = (role: ThreadRole, poolIndex: number): GranuleHandle => {
@@ -173,6 +181,9 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
         break;
       case "granny.omp.ready.v1":
         readyWaiters.get(message.poolIndex)?.();
+        break;
+      case "granny.omp.output.v1":
+        output.push(message.seq, message.fd, message.bytes);
         break;
       case "granny.omp.threads-changed.v1":
         options.onThreadsChanged?.({ from: message.from, to: message.to, at: Date.now() });

@@ -44,6 +44,8 @@ export const Ctl = {
   regionSchedChunk: 20,
   /** 1 once the main thread's first malloc has set up the allocator (see setUpThread). */
   allocatorReady: 21,
+  /** Sequence number of the next write to stdout or stderr, from any thread. */
+  outputSeq: 22,
   /** First of MAX_POOL words: 1 once team thread p waits for forks. */
   readyFlags: 32,
 } as const;

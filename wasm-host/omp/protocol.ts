@@ -28,7 +28,14 @@ export type OmpThreadMessage =
   /** A fork used a different default thread count than the previous one (elastic change). */
   | { readonly type: "granny.omp.threads-changed.v1"; readonly from: number; readonly to: number }
   /** Team thread poolIndex waits for forks. */
-  | { readonly type: "granny.omp.ready.v1"; readonly poolIndex: number };
+  | { readonly type: "granny.omp.ready.v1"; readonly poolIndex: number }
+  /** One write to stdout (fd 1) or stderr (fd 2), numbered across all threads of the job. */
+  | {
+      readonly type: "granny.omp.output.v1";
+      readonly fd: 1 | 2;
+      readonly seq: number;
+      readonly bytes: Uint8Array;
+    };
 
 export function isOmpThreadData(value: unknown): value is OmpThreadData {
   if (typeof value !== "object" || value === null) return false;
@@ -53,6 +60,8 @@ export function isOmpThreadMessage(value: unknown): value is OmpThreadMessage {
       return Number.isInteger(v.from) && Number.isInteger(v.to);
     case "granny.omp.ready.v1":
       return Number.isInteger(v.poolIndex);
+    case "granny.omp.output.v1":
+      return (v.fd === 1 || v.fd === 2) && Number.isInteger(v.seq) && v.bytes instanceof Uint8Array;
     default:
       return false;
   }

@@ -215,7 +215,11 @@ export function createImports(ctx: ImportContext): ProviderImports {
   return {
     imports: {
       [OMP_NAMESPACE]: omp as unknown as WebAssembly.ModuleImports,
-      [GRANNY_OMP_NAMESPACE]: { team_thread_loop: () => R().teamLoop() },
+      [GRANNY_OMP_NAMESPACE]: {
+        team_thread_loop: () => R().teamLoop(),
+        write_output: (fd: number, iovs: number, count: number, written: number) =>
+          R().writeOutput(fd, iovs, count, written),
+      },
     },
     afterInstantiate: () => {
       const runtime = new OmpThreadRuntime(data, ctx, readExports(ctx.instance()));

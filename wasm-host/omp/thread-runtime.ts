@@ -31,6 +31,7 @@ type Microtask = (...args: number[]) => unknown;
 type ReductionMethod = "empty" | "critical" | "atomic";
 
 const PAGE = 65536;
+const WASI_EFAULT = 21;
 /** KMP_IDENT_ATOMIC_REDUCE: clang generated an atomic reduction path for this construct. */
 const IDENT_ATOMIC_REDUCE = 0x10;
 
@@ -163,6 +164,36 @@ export class OmpThreadRuntime {
 
   post(message: OmpThreadMessage): void {
     this.ctx.postToHost(message);
+  }
+
+  /**
+   * A write to stdout or stderr (granny_omp_rt.c routes __wasi_fd_write here): numbered, so the
+   * job delivers the writes of all threads in the order they were made. Returns a WASI errno.
+   */
+  writeOutput(fd: number, iovs: number, count: number, writtenPtr: number): number {
+    const memory = this.ctx.memory().buffer;
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const buf = this.mem.getU32(iovs + 8 * i);
+      const len = this.mem.getU32(iovs + 8 * i + 4);
+      if (buf + len > memory.byteLength) return WASI_EFAULT;
+      parts.push(new Uint8Array(memory, buf, len));
+      total += len;
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    const seq = Atomics.add(this.ctl, Ctl.outputSeq, 1);
+    this.ctx.postToHost(
+      { type: "granny.omp.output.v1", fd: fd === 2 ? 2 : 1, seq, bytes } satisfies OmpThreadMessage,
+      [bytes.buffer],
+    );
+    this.mem.setU32(writtenPtr, total);
+    return 0;
   }
 
   // ---- parallel regions --------------------------------------------------------------------
