@@ -23,6 +23,7 @@ const PROGRAM_NAMES = [
   "environment",
   "extras",
   "stress",
+  "icollectives",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

@@ -28,10 +28,13 @@ export function controlPointBarrier(rank: MpiRank, comm: number, control?: Barri
   const snapshot = wholeWorld && points?.snapshotRequested() === true;
   const hold = wholeWorld && (snapshot || rank.transport.control.barrierHeld);
   const mine = new Uint8Array([hold ? 1 : 0]);
-  const all = fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", mine, (acc, incoming) => {
+  // Both phases carry one sequence number, so a rank in another collective is told so.
+  const seq = rank.nextCollSeq(c);
+  const combine = (acc: Uint8Array, incoming: Uint8Array) => {
     acc[0] = (acc[0] as number) | (incoming[0] as number);
-  });
-  const held = fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", all, 1)[0] === 1;
+  };
+  const all = fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", mine, combine, seq);
+  const held = fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", all, 1, seq)[0] === 1;
   if (!held || control === undefined) return 0;
   quiesce(rank, c);
   if (snapshot) {

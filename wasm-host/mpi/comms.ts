@@ -19,10 +19,11 @@ import {
   UNEQUAL,
 } from "./abi.js";
 import { mpiError } from "./errors.js";
-import { fanOut } from "./hierarchy.js";
+import { fanOutSteps } from "./hierarchy.js";
 import type { HostCalls } from "./imports-types.js";
 import { Coll, type MpiRank } from "./rank.js";
 import type { CartTopology, CommState } from "./state.js";
+import { flushSteps, recvSteps, runSteps } from "./steps.js";
 
 /** MPI_COMM_TYPE_SHARED (mpi.h). */
 const COMM_TYPE_SHARED = 1;
@@ -31,16 +32,23 @@ const COMM_TYPE_SHARED = 1;
 function exchangeInts(rank: MpiRank, c: CommState, mine: readonly number[], what: string): number[][] {
   const width = mine.length;
   const bytes = new Uint8Array(new Int32Array(mine).buffer);
-  let whole: Uint8Array | undefined;
-  if (c.rank === 0) {
-    whole = new Uint8Array(width * 4 * c.group.length);
-    whole.set(bytes, 0);
-    for (let r = 1; r < c.group.length; r++)
-      whole.set(rank.collRecv(c, r, Coll.commCreate, what, width * 4), r * width * 4);
-  } else {
-    rank.flush([rank.collSend(c, 0, Coll.commCreate, bytes)]);
-  }
-  const all = fanOut(rank, c, 0, Coll.commCreate, what, whole, width * 4 * c.group.length);
+  const seq = rank.nextCollSeq(c);
+  const all = runSteps(
+    rank,
+    (function* () {
+      let whole: Uint8Array | undefined;
+      if (c.rank === 0) {
+        whole = new Uint8Array(width * 4 * c.group.length);
+        whole.set(bytes, 0);
+        for (let r = 1; r < c.group.length; r++) {
+          whole.set(yield* recvSteps(rank, c, r, Coll.commCreate, what, width * 4, seq), r * width * 4);
+        }
+      } else {
+        yield* flushSteps([rank.collSend(c, 0, Coll.commCreate, bytes, seq)]);
+      }
+      return yield* fanOutSteps(rank, c, 0, Coll.commCreate, what, whole, width * 4 * c.group.length, seq);
+    })(),
+  );
   const ints = new Int32Array(all.slice().buffer);
   const out: number[][] = [];
   for (let r = 0; r < c.group.length; r++) out.push(Array.from(ints.subarray(r * width, (r + 1) * width)));

@@ -4,6 +4,7 @@
 
 import type { MpiRank } from "./rank.js";
 import type { CommState } from "./state.js";
+import { flushSteps, recvSteps, runSteps, type Steps } from "./steps.js";
 import type { Outgoing } from "./transport.js";
 
 export interface HostLayout {
@@ -31,15 +32,16 @@ export function hostLayout(rank: MpiRank, c: CommState, root: number): HostLayou
 }
 
 /** Root's bytes reach every rank; returns them everywhere. */
-export function fanOut(
+export function* fanOutSteps(
   rank: MpiRank,
   c: CommState,
   root: number,
   kind: number,
   what: string,
   rootBytes: Uint8Array | undefined,
-  expected?: number,
-): Uint8Array {
+  expected: number | undefined,
+  seq: number,
+): Steps<Uint8Array> {
   const layout = hostLayout(rank, c, root);
   const me = c.rank;
   let bytes: Uint8Array;
@@ -47,14 +49,14 @@ export function fanOut(
   if (me === root) {
     bytes = rootBytes ?? new Uint8Array(0);
     for (const leader of layout.leaders)
-      if (leader !== root) outs.push(rank.collSend(c, leader, kind, bytes));
+      if (leader !== root) outs.push(rank.collSend(c, leader, kind, bytes, seq));
   } else if (me === layout.myLeader) {
-    bytes = rank.collRecv(c, root, kind, what, expected);
+    bytes = yield* recvSteps(rank, c, root, kind, what, expected, seq);
   } else {
-    return rank.collRecv(c, layout.myLeader, kind, what, expected);
+    return yield* recvSteps(rank, c, layout.myLeader, kind, what, expected, seq);
   }
-  for (const f of layout.myFollowers) outs.push(rank.collSend(c, f, kind, bytes));
-  rank.flush(outs);
+  for (const f of layout.myFollowers) outs.push(rank.collSend(c, f, kind, bytes, seq));
+  yield* flushSteps(outs);
   return bytes;
 }
 
@@ -63,6 +65,54 @@ export function fanOut(
  * acc (order may vary, so only commutative combinations belong here). Returns the result at
  * root, undefined elsewhere.
  */
+export function* fanInSteps(
+  rank: MpiRank,
+  c: CommState,
+  root: number,
+  kind: number,
+  what: string,
+  mine: Uint8Array,
+  combine: (acc: Uint8Array, incoming: Uint8Array) => void,
+  seq: number,
+): Steps<Uint8Array | undefined> {
+  const layout = hostLayout(rank, c, root);
+  const me = c.rank;
+  if (me !== layout.myLeader) {
+    yield* flushSteps([rank.collSend(c, layout.myLeader, kind, mine, seq)]);
+    return undefined;
+  }
+  const acc = mine.slice();
+  for (const f of layout.myFollowers)
+    combine(acc, yield* recvSteps(rank, c, f, kind, what, mine.length, seq));
+  if (me !== root) {
+    yield* flushSteps([rank.collSend(c, root, kind, acc, seq)]);
+    return undefined;
+  }
+  for (const leader of layout.leaders) {
+    if (leader !== root) combine(acc, yield* recvSteps(rank, c, leader, kind, what, mine.length, seq));
+  }
+  return acc;
+}
+
+/**
+ * Blocking fan-out. A collective takes one sequence number (rank.nextCollSeq) for all its
+ * phases, so that a rank in another collective notices the mismatch; without one, the fan-out
+ * is a collective of its own.
+ */
+export function fanOut(
+  rank: MpiRank,
+  c: CommState,
+  root: number,
+  kind: number,
+  what: string,
+  rootBytes: Uint8Array | undefined,
+  expected?: number,
+  seq: number = rank.nextCollSeq(c),
+): Uint8Array {
+  return runSteps(rank, fanOutSteps(rank, c, root, kind, what, rootBytes, expected, seq));
+}
+
+/** Blocking fan-in; on sequence numbers see fanOut. */
 export function fanIn(
   rank: MpiRank,
   c: CommState,
@@ -71,21 +121,7 @@ export function fanIn(
   what: string,
   mine: Uint8Array,
   combine: (acc: Uint8Array, incoming: Uint8Array) => void,
+  seq: number = rank.nextCollSeq(c),
 ): Uint8Array | undefined {
-  const layout = hostLayout(rank, c, root);
-  const me = c.rank;
-  if (me !== layout.myLeader) {
-    rank.flush([rank.collSend(c, layout.myLeader, kind, mine)]);
-    return undefined;
-  }
-  const acc = mine.slice();
-  for (const f of layout.myFollowers) combine(acc, rank.collRecv(c, f, kind, what, mine.length));
-  if (me !== root) {
-    rank.flush([rank.collSend(c, root, kind, acc)]);
-    return undefined;
-  }
-  for (const leader of layout.leaders) {
-    if (leader !== root) combine(acc, rank.collRecv(c, leader, kind, what, mine.length));
-  }
-  return acc;
+  return runSteps(rank, fanInSteps(rank, c, root, kind, what, mine, combine, seq));
 }

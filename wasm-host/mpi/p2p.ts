@@ -296,6 +296,9 @@ export function p2pCalls(rank: MpiRank): HostCalls {
       const handle = mem.i32(reqPtr);
       if (rank.request(handle) === undefined)
         throw mpiError("MPI_ERR_REQUEST", "MPI_Request_free of MPI_REQUEST_NULL");
+      if (rank.request(handle)?.kind === "collective") {
+        throw mpiError("MPI_ERR_REQUEST", "MPI_Request_free of a nonblocking collective (MPI-3.1 5.12)");
+      }
       persistent.delete(handle);
       // A send carries on in the background; the runtime keeps progressing it.
       rank.requests.delete(handle);

@@ -37,7 +37,7 @@ export interface StatusValue {
 }
 
 export interface Request {
-  readonly kind: "send" | "recv";
+  readonly kind: "send" | "recv" | "collective";
   readonly comm: number;
   complete: () => boolean;
   status: StatusValue;
@@ -259,28 +259,47 @@ export class MpiRank {
 
   // ---- internal messages of collectives (context ctx + 1, tag = collective kind) ----
 
-  collSend(c: CommState, rank: number, kind: number, bytes: Uint8Array): Outgoing {
-    return this.transport.send(this.worldOf(c, rank), c.ctx + 1, kind, { bytes }, false);
+  /** Number for the next collective on c; taken when the collective starts. */
+  nextCollSeq(c: CommState): number {
+    const seq = c.collSeq ?? 0;
+    c.collSeq = (seq + 1) & COLL_SEQ_MASK;
+    return seq;
   }
 
-  collRecv(c: CommState, rank: number, kind: number, what: string, expected?: number): Uint8Array {
-    let got: Incoming | undefined;
+  collSend(c: CommState, rank: number, kind: number, bytes: Uint8Array, seq: number): Outgoing {
+    return this.transport.send(
+      this.worldOf(c, rank),
+      c.ctx + 1,
+      (seq << COLL_KIND_BITS) | kind,
+      { bytes },
+      false,
+    );
+  }
+
+  /** Posts the receive of collective seq's next message from rank; the box fills on arrival. */
+  postCollRecv(c: CommState, rank: number, seq: number): { msg: Incoming | undefined } {
+    const box: { msg: Incoming | undefined } = { msg: undefined };
     this.transport.post({
       ctx: c.ctx + 1,
       src: this.worldOf(c, rank),
-      tag: ANY_TAG,
+      tag: seq << COLL_KIND_BITS,
+      tagMask: ~((1 << COLL_KIND_BITS) - 1),
       directPtr: -1,
       capacity: Number.MAX_SAFE_INTEGER,
       onComplete: (msg) => {
-        got = msg;
+        box.msg = msg;
       },
     });
-    this.transport.waitUntil(() => got !== undefined);
-    const msg = got as Incoming;
-    if (msg.tag !== kind) {
+    return box;
+  }
+
+  /** The payload of a collective message, after checking it belongs to this collective. */
+  checkColl(msg: Incoming, rank: number, kind: number, what: string, expected?: number): Uint8Array {
+    const theirs = msg.tag & ((1 << COLL_KIND_BITS) - 1);
+    if (theirs !== kind) {
       throw mpiError(
         "MPI_ERR_OTHER",
-        `mismatched collectives: this rank is in ${what} while rank ${rank} called ${COLLECTIVE_NAMES[msg.tag] ?? `collective ${msg.tag}`}`,
+        `mismatched collectives: this rank is in ${what} while rank ${rank} called ${COLLECTIVE_NAMES[theirs] ?? `collective ${theirs}`}`,
       );
     }
     if (expected !== undefined && msg.total !== expected) {
@@ -290,6 +309,19 @@ export class MpiRank {
       );
     }
     return msg.data ?? new Uint8Array(0);
+  }
+
+  collRecv(
+    c: CommState,
+    rank: number,
+    kind: number,
+    what: string,
+    expected: number | undefined,
+    seq: number,
+  ): Uint8Array {
+    const box = this.postCollRecv(c, rank, seq);
+    if (box.msg === undefined) this.transport.waitUntil(() => box.msg !== undefined);
+    return this.checkColl(box.msg as Incoming, rank, kind, what, expected);
   }
 
   flush(outs: readonly Outgoing[]): void {
@@ -350,6 +382,10 @@ export class MpiRank {
     }
   }
 }
+
+/** A collective's internal messages are tagged (sequence number << COLL_KIND_BITS) | kind. */
+export const COLL_KIND_BITS = 5;
+const COLL_SEQ_MASK = (1 << (30 - COLL_KIND_BITS)) - 1;
 
 /** Tags of the internal messages of each collective, to tell mismatched collectives apart. */
 export const Coll = {

@@ -18,6 +18,11 @@ export interface CommState {
   readonly group: readonly number[];
   readonly rank: number;
   readonly cart: CartTopology | undefined;
+  /**
+   * Collectives started on this communicator so far (absent means 0). Every member starts them
+   * in the same order, so this numbers a collective's messages the same way on every rank.
+   */
+  collSeq?: number;
   errhandler: number;
   name: string;
 }
