@@ -182,4 +182,34 @@ describe("migrating MPI ranks at barriers", () => {
       await job.kill();
     }
   });
+
+  it("fails the whole job cleanly when a moved rank's snapshot cannot be restored", async () => {
+    const instrumented = await instrumentForControlPoints(await buildWasm());
+    const job = new MigratingJob(
+      instrumented.bytes,
+      instrumented.hash,
+      ["A", "A", "B", "B"],
+      [ITERATIONS],
+      "bad",
+    );
+    try {
+      // The MPI state says it is another rank's: the provider refuses it before anything runs.
+      const move = job.migrateMany([[1, "B"]], (s) => ({
+        ...s,
+        provider: { ...(s.provider as Record<string, unknown>), worldRank: 2 },
+      }));
+      await expect(move).rejects.toThrow(/ended before it was restored/);
+      const outcomes = await job.outcomes();
+      expect(outcomes[1]).toMatchObject({ kind: "failed", reason: "provider" });
+      expect(outcomes[1]?.kind === "failed" && outcomes[1].message).toMatch(
+        /snapshot's MPI state is invalid/,
+      );
+      expect(outcomes.every((o) => o.kind === "failed")).toBe(true);
+      expect(job.failure).toMatch(/rank 1 failed/);
+      expect(job.stdout[0]).not.toContain("rank 3 digest");
+    } finally {
+      job.close();
+      await job.kill();
+    }
+  });
 });

@@ -62,6 +62,13 @@ export class MigratingJob {
     }
   }
 
+  /** The job's failure as the routers recorded it. */
+  get failure(): string | undefined {
+    for (const router of this.routers.values())
+      if (router.failure !== undefined) return router.failure.message;
+    return undefined;
+  }
+
   private addRouter(host: string): MpiRouter {
     const router = new MpiRouter({
       jobId: this.jobId,
@@ -134,7 +141,11 @@ export class MigratingJob {
    * Moves several ranks at one barrier (all of them: a freeze and a thaw elsewhere), following
    * docs/snapshots.md step by step.
    */
-  async migrateMany(moves: readonly (readonly [number, string])[]): Promise<MigrationRecord[]> {
+  async migrateMany(
+    moves: readonly (readonly [number, string])[],
+    /** Changes a snapshot on its way (tests of bad snapshots). */
+    tamper: (s: GranuleSnapshot) => GranuleSnapshot = (s) => s,
+  ): Promise<MigrationRecord[]> {
     const t0 = performance.now();
     // 1. The source hosts ask the granules to snapshot at their next control point.
     const captured = moves.map(
@@ -155,7 +166,7 @@ export class MigratingJob {
     // 4. The snapshots travel as bytes; the target hosts check and restore them.
     const restores = moves.map(async ([rank], i) => {
       const bytes = encodeSnapshot(snapshots[i] as GranuleSnapshot);
-      const decoded = decodeSnapshot(bytes, { expectModuleHash: this.moduleHash });
+      const decoded = tamper(decodeSnapshot(bytes, { expectModuleHash: this.moduleHash }));
       const expected = imageDigest(decoded.memory);
       const size = bytes.byteLength;
       const carried = (decoded.provider as { transport: { unexpected: unknown[] } }).transport.unexpected
