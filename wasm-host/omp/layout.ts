@@ -71,7 +71,21 @@ export const Slot = {
   orderedSleepers: 4,
 } as const;
 
-export const CONTROL_WORDS = DISPATCH_BASE + DISPATCH_SLOTS * DISPATCH_STRIDE;
+/** The team's queue of deferred tasks (a stack: the newest task runs first, depth-first). */
+export const TASK_BASE = DISPATCH_BASE + DISPATCH_SLOTS * DISPATCH_STRIDE;
+export const Tasks = {
+  /** Futex word guarding the queue. */
+  lock: TASK_BASE,
+  /** Tasks in the queue. */
+  count: TASK_BASE + 1,
+  /** Deferred tasks queued or running: a barrier completes only when it is 0. */
+  outstanding: TASK_BASE + 2,
+  /** First entry: the address of a task descriptor. */
+  entries: TASK_BASE + 4,
+} as const;
+export const TASK_QUEUE_CAPACITY = 1024;
+
+export const CONTROL_WORDS = Tasks.entries + TASK_QUEUE_CAPACITY;
 
 export function slotBase(slot: number): number {
   return DISPATCH_BASE + slot * DISPATCH_STRIDE;
@@ -92,6 +106,8 @@ export function initControl(ctl: Int32Array, threads: number, threadLimit: numbe
 export function resetRegion(ctl: Int32Array, usedSlots: number): void {
   Atomics.store(ctl, Ctl.join, 0);
   Atomics.store(ctl, Ctl.barrierCount, 0);
+  Atomics.store(ctl, Tasks.count, 0);
+  Atomics.store(ctl, Tasks.outstanding, 0);
   Atomics.store(ctl, Ctl.single, 0);
   for (let s = 0; s < Math.min(usedSlots, DISPATCH_SLOTS); s++) {
     const base = slotBase(s);

@@ -9,7 +9,6 @@ import { forStaticInit, type IntType } from "./loops.js";
 import { isOmpThreadData } from "./protocol.js";
 import { ompKindFromSched, schedFromOmpKind } from "./schedule.js";
 import { GRANNY_OMP_NAMESPACE, OMP_NAMESPACE, type OmpFunctionName } from "./supported.js";
-import { OmpTasks } from "./tasks.js";
 import { OmpRuntimeError, OmpThreadRuntime, readExports } from "./thread-runtime.js";
 
 type Fn = (...args: never[]) => unknown;
@@ -26,7 +25,6 @@ export function createImports(ctx: ImportContext): ProviderImports {
   }
   let rt: OmpThreadRuntime | undefined;
   let locks: OmpLocks | undefined;
-  let tasks: OmpTasks | undefined;
   const R = (): OmpThreadRuntime => {
     if (rt === undefined) throw new OmpRuntimeError("OpenMP call before the thread was set up");
     return rt;
@@ -35,11 +33,7 @@ export function createImports(ctx: ImportContext): ProviderImports {
     locks ??= new OmpLocks(R().mem, R().gtid, R().spin);
     return locks;
   };
-  const T = (): OmpTasks => {
-    const r = R();
-    tasks ??= new OmpTasks(r.mem, r.exports, (i) => r.microtask(i));
-    return tasks;
-  };
+  const T = () => R().tasks;
   const frameAt = (level: number) => {
     let f = R().frame;
     if (level < 0 || level > f.level) return null;
@@ -155,15 +149,18 @@ export function createImports(ctx: ImportContext): ProviderImports {
       sizeShareds: number,
       routine: number,
     ) => T().alloc(flags, sizeTask, sizeShareds, routine),
-    __kmpc_omp_task: (_loc: number, gtid: number, task: number) => T().run(gtid, task),
-    __kmpc_omp_task_with_deps: (_loc: number, gtid: number, task: number) => T().run(gtid, task),
-    __kmpc_omp_wait_deps: () => undefined,
-    __kmpc_omp_task_begin_if0: () => undefined,
+    __kmpc_omp_task: (_loc: number, _gtid: number, task: number) => T().submit(task),
+    __kmpc_omp_task_with_deps: (_loc: number, _gtid: number, task: number) => T().submitWithDeps(task),
+    __kmpc_omp_wait_deps: () => T().taskwait(),
+    __kmpc_omp_task_begin_if0: (_loc: number, _gtid: number, task: number) => T().beginUndeferred(task),
     __kmpc_omp_task_complete_if0: (_loc: number, _gtid: number, task: number) => T().completeUndeferred(task),
-    __kmpc_omp_taskwait: () => 0,
+    __kmpc_omp_taskwait: () => {
+      T().taskwait();
+      return 0;
+    },
     __kmpc_omp_taskyield: () => 0,
-    __kmpc_taskgroup: () => undefined,
-    __kmpc_end_taskgroup: () => undefined,
+    __kmpc_taskgroup: () => T().taskgroupBegin(),
+    __kmpc_end_taskgroup: () => T().taskgroupEnd(),
 
     omp_set_num_threads: (n: number) => {
       if (n > 0) R().nthreadsVar = n;

@@ -1,46 +1,237 @@
-// Explicit tasks in their basic form: a task runs to completion where it is created (an
-// "included" task, which OpenMP allows at any task scheduling point), so taskwait and taskgroup
-// have nothing left to wait for. Task descriptors follow libomp's kmp_task_t layout, which the
-// code clang generates reads and writes: { shareds, routine, part_id, data1, data2, privates }.
+// Explicit tasks. In a team of more than one thread a task is deferred: it goes on the team's
+// task queue (control block) and is run by whichever thread reaches a task scheduling point
+// first — taskwait, the end of a taskgroup, a barrier, the end of the region — so the team's
+// threads share the work. In a team of one, when the queue is full, and for tasks with depend
+// clauses (which first wait for their siblings, so every dependence is met), the task runs at
+// once where it is created (an "included" task).
+//
+// Descriptors follow libomp's kmp_task_t layout, which the code clang generates reads and
+// writes: { shareds, routine, part_id, data1, data2, privates }. Before each descriptor the
+// runtime keeps a header in the program's memory, since any thread may finish a task:
+//   +0 pending   children not yet completed (taskwait waits for 0)
+//   +4 refs      1 until the task completes, plus children not yet freed (freed at 0)
+//   +8 parent    the parent's header (an implicit task's header lives in its thread's area)
+//   +12 group    the taskgroup counter the task belongs to, or 0
 
+import { TASK_QUEUE_CAPACITY, Tasks } from "./layout.js";
 import type { MemoryViews } from "./memory-views.js";
-import type { ModuleExports } from "./thread-runtime.js";
+import { lockWord, unlockWord } from "./sync.js";
 
+const HEADER = 16;
+const PENDING = 0;
+const REFS = 4;
+const PARENT = 8;
+const GROUP = 12;
 const ROUTINE = 4;
 /** kmp_tasking_flags_t.destructors_thunk: C++ destructors of firstprivate objects. */
 const DESTRUCTORS = 8;
+/** An implicit task is never freed. */
+const IMPLICIT_REFS = 1 << 30;
+/** Beyond this nesting of tasks run inside waits, a thread waits without taking more tasks. */
+const MAX_NESTING = 64;
+
+export interface TaskHost {
+  readonly mem: MemoryViews;
+  readonly ctl: Int32Array;
+  readonly spin: number;
+  readonly gtid: number;
+  malloc(size: number): number;
+  free(ptr: number): void;
+  call(index: number): (...args: number[]) => unknown;
+  /** True when the thread's current team has more than one thread. */
+  teamIsShared(): boolean;
+}
 
 export class OmpTasks {
+  /** Header of the task this thread is running (its implicit task's when none). */
+  private current: number;
+  /** The taskgroup counter new tasks join, or 0. */
+  private group = 0;
+  private nesting = 0;
+
   constructor(
-    private readonly mem: MemoryViews,
-    private readonly exports: ModuleExports,
-    private readonly call: (index: number) => (...args: number[]) => unknown,
-  ) {}
+    private readonly host: TaskHost,
+    /** 16 bytes in the thread's own area for its implicit task's header. */
+    implicitHeader: number,
+  ) {
+    const mem = host.mem;
+    mem.setI32(implicitHeader + PENDING, 0);
+    mem.setI32(implicitHeader + REFS, IMPLICIT_REFS);
+    mem.setI32(implicitHeader + PARENT, 0);
+    mem.setI32(implicitHeader + GROUP, 0);
+    this.current = implicitHeader;
+  }
 
   alloc(flags: number, sizeofTask: number, sizeofShareds: number, routine: number): number {
     if ((flags & DESTRUCTORS) !== 0) {
       throw new Error("granny OpenMP: tasks with C++ destructors (firstprivate objects) are not supported");
     }
+    const { mem } = this.host;
     const taskBytes = Math.ceil(sizeofTask / 8) * 8;
-    const total = taskBytes + sizeofShareds;
-    const task = this.exports.malloc(Math.max(total, 8));
-    if (task === 0) throw new Error(`granny OpenMP: out of memory allocating a task of ${total} bytes`);
-    this.mem.fill(task, total, 0);
-    this.mem.setI32(task, sizeofShareds > 0 ? task + taskBytes : 0);
-    this.mem.setI32(task + ROUTINE, routine);
+    const total = HEADER + taskBytes + sizeofShareds;
+    const header = this.host.malloc(total);
+    if (header === 0) throw new Error(`granny OpenMP: out of memory allocating a task of ${total} bytes`);
+    mem.fill(header, total, 0);
+    mem.setI32(header + REFS, 1);
+    mem.setI32(header + PARENT, this.current);
+    mem.setI32(header + GROUP, this.group);
+    Atomics.add(mem.i32For(this.current), (this.current + REFS) >>> 2, 1);
+    const task = header + HEADER;
+    mem.setI32(task, sizeofShareds > 0 ? task + taskBytes : 0);
+    mem.setI32(task + ROUTINE, routine);
     return task;
   }
 
-  /** __kmpc_omp_task: runs the task now, then frees it. */
-  run(gtid: number, task: number): number {
-    const routine = this.mem.getI32(task + ROUTINE);
-    this.call(routine)(gtid, task);
-    this.exports.free(task);
+  /** __kmpc_omp_task: defers the task to the team's queue, or runs it now. */
+  submit(task: number): number {
+    const header = task - HEADER;
+    this.countIn(header);
+    if (this.host.teamIsShared() && this.enqueue(task)) return 0;
+    this.run(task, false);
     return 0;
   }
 
-  /** __kmpc_omp_task_complete_if0: the program ran an if(0) task itself; free its descriptor. */
+  /** __kmpc_omp_task_with_deps: waits for the siblings (so all dependences hold), runs it now. */
+  submitWithDeps(task: number): number {
+    this.taskwait();
+    this.countIn(task - HEADER);
+    this.run(task, false);
+    return 0;
+  }
+
+  /** __kmpc_omp_task_begin_if0: the program runs an if(0) task itself, now. */
+  beginUndeferred(task: number): void {
+    this.host.mem.setI32(task - HEADER + GROUP, this.group);
+    this.enter(task - HEADER);
+  }
+
   completeUndeferred(task: number): void {
-    this.exports.free(task);
+    this.leave();
+    this.release(task - HEADER);
+  }
+
+  /** __kmpc_omp_taskwait: until every child of the current task has completed. */
+  taskwait(): void {
+    const header = this.current;
+    this.runTasksUntil(() => Atomics.load(this.host.mem.i32For(header), (header + PENDING) >>> 2) === 0);
+  }
+
+  taskgroupBegin(): void {
+    const counter = this.host.malloc(8);
+    if (counter === 0) throw new Error("granny OpenMP: out of memory for a taskgroup");
+    this.host.mem.setI32(counter, 0);
+    this.host.mem.setI32(counter + 4, this.group);
+    this.group = counter;
+  }
+
+  taskgroupEnd(): void {
+    const counter = this.group;
+    if (counter === 0) throw new Error("granny OpenMP: __kmpc_end_taskgroup without __kmpc_taskgroup");
+    this.runTasksUntil(() => Atomics.load(this.host.mem.i32For(counter), counter >>> 2) === 0);
+    this.group = this.host.mem.getI32(counter + 4);
+    this.host.free(counter);
+  }
+
+  /** Before a barrier or the end of a region: until no deferred task of the team is left. */
+  drain(): void {
+    const { ctl } = this.host;
+    this.runTasksUntil(() => Atomics.load(ctl, Tasks.outstanding) === 0);
+  }
+
+  private countIn(header: number): void {
+    const { mem } = this.host;
+    const parent = mem.getI32(header + PARENT);
+    Atomics.add(mem.i32For(parent), (parent + PENDING) >>> 2, 1);
+    const group = mem.getI32(header + GROUP);
+    if (group !== 0) Atomics.add(mem.i32For(group), group >>> 2, 1);
+  }
+
+  private enqueue(task: number): boolean {
+    const { ctl, spin } = this.host;
+    lockWord(ctl, Tasks.lock, spin);
+    try {
+      const n = Atomics.load(ctl, Tasks.count);
+      if (n >= TASK_QUEUE_CAPACITY) return false;
+      Atomics.store(ctl, Tasks.entries + n, task);
+      Atomics.add(ctl, Tasks.outstanding, 1);
+      Atomics.store(ctl, Tasks.count, n + 1);
+      return true;
+    } finally {
+      unlockWord(ctl, Tasks.lock);
+    }
+  }
+
+  private dequeue(): number {
+    const { ctl, spin } = this.host;
+    if (Atomics.load(ctl, Tasks.count) === 0) return 0;
+    lockWord(ctl, Tasks.lock, spin);
+    try {
+      const n = Atomics.load(ctl, Tasks.count);
+      if (n === 0) return 0;
+      Atomics.store(ctl, Tasks.count, n - 1);
+      return Atomics.load(ctl, Tasks.entries + n - 1);
+    } finally {
+      unlockWord(ctl, Tasks.lock);
+    }
+  }
+
+  /** Runs queued tasks (or waits) until done() holds. */
+  private runTasksUntil(done: () => boolean): void {
+    let idle = 0;
+    while (!done()) {
+      const task = this.nesting < MAX_NESTING ? this.dequeue() : 0;
+      if (task !== 0) {
+        this.run(task, true);
+        idle = 0;
+      } else if (++idle > this.host.spin) {
+        // Nothing to take: whatever is left runs in other threads. Sleep briefly.
+        Atomics.wait(this.host.ctl, Tasks.count, 0, 0.05);
+      }
+    }
+  }
+
+  private run(task: number, deferred: boolean): void {
+    const header = task - HEADER;
+    this.enter(header);
+    try {
+      this.host.call(this.host.mem.getI32(task + ROUTINE))(this.host.gtid, task);
+    } finally {
+      this.leave();
+    }
+    const { mem, ctl } = this.host;
+    const parent = mem.getI32(header + PARENT);
+    const group = mem.getI32(header + GROUP);
+    Atomics.sub(mem.i32For(parent), (parent + PENDING) >>> 2, 1);
+    if (group !== 0) Atomics.sub(mem.i32For(group), group >>> 2, 1);
+    if (deferred) Atomics.sub(ctl, Tasks.outstanding, 1);
+    this.release(header);
+  }
+
+  private saved: { current: number; group: number }[] = [];
+
+  private enter(header: number): void {
+    this.saved.push({ current: this.current, group: this.group });
+    this.current = header;
+    this.group = this.host.mem.getI32(header + GROUP);
+    this.nesting++;
+  }
+
+  private leave(): void {
+    const prev = this.saved.pop();
+    if (prev === undefined) throw new Error("granny OpenMP: task completed that was not started");
+    this.current = prev.current;
+    this.group = prev.group;
+    this.nesting--;
+  }
+
+  /** Drops one reference to a task; the last frees it and drops its reference to its parent. */
+  private release(header: number): void {
+    const { mem } = this.host;
+    for (let h = header; h !== 0; ) {
+      if (Atomics.sub(mem.i32For(h), (h + REFS) >>> 2, 1) !== 1) return;
+      const parent = mem.getI32(h + PARENT);
+      this.host.free(h);
+      h = parent;
+    }
   }
 }

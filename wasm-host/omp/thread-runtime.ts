@@ -8,6 +8,7 @@ import { LoopDispatcher } from "./loops.js";
 import { MemoryViews } from "./memory-views.js";
 import type { OmpThreadData, OmpThreadMessage } from "./protocol.js";
 import { lockWord, unlockWord, waitUntilEqual, waitWhileEqual } from "./sync.js";
+import { OmpTasks } from "./tasks.js";
 import { childFrame, outermostFrame, type TeamFrame } from "./team.js";
 
 /** What the runtime needs from the instance (exports the OpenMP toolchain always links). */
@@ -92,6 +93,7 @@ export class OmpThreadRuntime {
   private btidPtr = 0;
   /** Dispatch slots the last multi-thread region used, to reset before the next. */
   private usedSlots = 0;
+  private taskPool: OmpTasks | undefined;
 
   constructor(
     readonly data: OmpThreadData,
@@ -147,6 +149,24 @@ export class OmpThreadRuntime {
     this.btidPtr = base + 4;
     this.mem.setI32(this.gtidPtr, this.gtid);
     this.exports.initTls(Math.ceil((base + 64) / tlsAlign) * tlsAlign);
+    this.taskPool = new OmpTasks(
+      {
+        mem: this.mem,
+        ctl,
+        spin: this.spin,
+        gtid: this.gtid,
+        malloc: this.exports.malloc,
+        free: this.exports.free,
+        call: (index) => this.microtask(index),
+        teamIsShared: () => this.frame.shared,
+      },
+      base + 16,
+    );
+  }
+
+  get tasks(): OmpTasks {
+    if (this.taskPool === undefined) throw new OmpRuntimeError("task call before the thread was set up");
+    return this.taskPool;
   }
 
   defaultThreads(): number {
@@ -250,6 +270,8 @@ export class OmpThreadRuntime {
     const team = childFrame(this.frame, 0, n);
     try {
       this.runAs(team, fn, args);
+      // The region ends with an implicit barrier: every task of the team completes first.
+      this.tasks.drain();
     } finally {
       this.join(n - 1);
       this.usedSlots = team.loops;
@@ -344,6 +366,7 @@ export class OmpThreadRuntime {
       const fn = this.microtask(Atomics.load(ctl, Ctl.microtask));
       const args = this.readArgs(Atomics.load(ctl, Ctl.argc), Atomics.load(ctl, Ctl.argv));
       this.runAs(childFrame(this.frame, tid, n), fn, args);
+      this.tasks.drain();
       if (Atomics.add(ctl, Ctl.join, 1) === n - 2 && Atomics.load(ctl, Ctl.joinSleeping) !== 0) {
         Atomics.notify(ctl, Ctl.join);
       }
@@ -355,6 +378,8 @@ export class OmpThreadRuntime {
   barrier(): void {
     const frame = this.frame;
     if (!frame.shared) return;
+    // A barrier is a task scheduling point, and completes only once the team's tasks have.
+    this.tasks.drain();
     const ctl = this.ctl;
     const gen = Atomics.load(ctl, Ctl.barrierGen);
     if (Atomics.add(ctl, Ctl.barrierCount, 1) === frame.size - 1) {

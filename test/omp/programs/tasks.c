@@ -1,5 +1,6 @@
 /* Tasks: recursive fib with task/taskwait, tasks created in a single region for the team, task
- * firstprivate capture, and taskgroup. */
+ * firstprivate capture, taskgroup, depend clauses, if(0) tasks, and tasks that outlive the task
+ * that created them (no taskwait) yet complete by the end of the region. */
 #include <omp.h>
 #include "check.h"
 
@@ -12,6 +13,20 @@ static int fib(int n) {
   b = fib(n - 2);
 #pragma omp taskwait
   return a + b;
+}
+
+static int leaves;
+
+static void spawn(int depth) {
+  if (depth == 0) {
+#pragma omp atomic
+    leaves++;
+    return;
+  }
+  for (int i = 0; i < 2; i++) {
+#pragma omp task firstprivate(depth)
+    spawn(depth - 1);
+  }
 }
 
 int main(void) {
@@ -60,6 +75,26 @@ int main(void) {
     x = 5;
   }
   CHECK(x == 5, "if(0) task");
+
+#pragma omp parallel
+  {
+#pragma omp single
+    spawn(7);
+  }
+  CHECK(leaves == 128, "tasks without taskwait: %d leaves", leaves);
+
+  int a = 0, b = 0, c = 0;
+#pragma omp parallel
+#pragma omp single
+  {
+#pragma omp task depend(out : a) shared(a)
+    a = 1;
+#pragma omp task depend(in : a) depend(out : b) shared(a, b)
+    b = a + 1;
+#pragma omp task depend(in : b) shared(b, c)
+    c = b * 10;
+  }
+  CHECK(a == 1 && b == 2 && c == 20, "depend chain %d %d %d", a, b, c);
   printf("tasks ok\n");
   return 0;
 }
