@@ -206,6 +206,8 @@ describe("migrating MPI ranks at barriers", () => {
       );
       expect(outcomes.every((o) => o.kind === "failed")).toBe(true);
       expect(job.failure).toMatch(/rank 1 failed/);
+      // A host waiting for its ranks to be held learns of the failure rather than waiting on.
+      await expect(job.routers.get("A")?.whenHeld()).rejects.toThrow(/failed/);
       expect(job.stdout[0]).not.toContain("rank 3 digest");
     } finally {
       job.close();

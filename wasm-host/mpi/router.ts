@@ -78,7 +78,7 @@ export class MpiRouter {
   /** Local ranks parked at a held barrier, and local ranks that left as snapshots. */
   private readonly held = new Set<number>();
   private readonly suspended = new Set<number>();
-  private heldWaiters: (() => void)[] = [];
+  private heldWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly credits = new Map<number, number>();
   private creditFlushQueued = false;
   private sleeping = false;
@@ -156,10 +156,15 @@ export class MpiRouter {
   /**
    * Resolves when every rank placed here is parked at the held barrier or has left as a snapshot
    * (rankExited with a suspended outcome), i.e. when this host is ready for a placement change.
+   * Rejects if the job fails meanwhile (or had failed).
    */
   whenHeld(): Promise<void> {
-    return new Promise((resolve) => {
-      this.heldWaiters.push(resolve);
+    return new Promise((resolve, reject) => {
+      if (this.failureValue !== undefined) {
+        reject(new Error(`job ${this.jobId} failed: ${this.failureValue.message}`));
+        return;
+      }
+      this.heldWaiters.push({ resolve, reject });
       this.checkHeld();
     });
   }
@@ -169,7 +174,7 @@ export class MpiRouter {
     if (!this.localRanks.every((r) => this.held.has(r) || this.suspended.has(r))) return;
     const waiters = this.heldWaiters;
     this.heldWaiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) w.resolve();
   }
 
   /**
@@ -385,6 +390,9 @@ export class MpiRouter {
   private recordFailure(failure: MpiJobFailure, tellOthers: boolean): void {
     if (this.failureValue !== undefined) return;
     this.failureValue = failure;
+    const waiters = this.heldWaiters;
+    this.heldWaiters = [];
+    for (const w of waiters) w.reject(new Error(`job ${this.jobId} failed: ${failure.message}`));
     if (tellOthers) {
       for (const host of this.hostNames) {
         if (host !== this.hostName)
