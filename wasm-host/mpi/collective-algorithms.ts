@@ -1,0 +1,444 @@
+// The collective algorithms, each as a generator of steps (steps.ts) over internal messages
+// (context ctx + 1, tagged with the collective's sequence number and kind, so they never match
+// user receives). A builder checks its arguments, packs what it sends and takes its sequence
+// number when the collective starts; the steps run later, to the end at once for a blocking
+// call or bit by bit for a nonblocking one. Reductions with commutative operations go through
+// the locality-aware fan-in; others fold in rank order at the root, as MPI requires.
+
+import { IN_PLACE } from "./abi.js";
+import { pack, type TypeInfo, unpack } from "./datatypes.js";
+import { mpiError } from "./errors.js";
+import { fanInSteps, fanOutSteps } from "./hierarchy.js";
+import { Coll, type MpiRank } from "./rank.js";
+import type { CommState } from "./state.js";
+import { flushSteps, recvSteps, type Steps } from "./steps.js";
+import type { Outgoing } from "./transport.js";
+
+function checkRoot(c: CommState, root: number, what: string): void {
+  if (root < 0 || root >= c.group.length) {
+    throw mpiError("MPI_ERR_ROOT", `${what}: invalid root ${root} in communicator of size ${c.group.length}`);
+  }
+}
+
+/** The reduction of every rank's packed contribution, at root (undefined elsewhere). */
+export function* reduceToRootSteps(
+  rank: MpiRank,
+  c: CommState,
+  root: number,
+  mine: Uint8Array,
+  count: number,
+  typeHandle: number,
+  t: TypeInfo,
+  op: number,
+  kind: number,
+  what: string,
+  seq: number,
+): Steps<Uint8Array | undefined> {
+  if (rank.isCommutative(op)) {
+    const combine = (acc: Uint8Array, incoming: Uint8Array) =>
+      rank.applyOp(op, typeHandle, t, count, incoming, acc);
+    return yield* fanInSteps(rank, c, root, kind, what, mine, combine, seq);
+  }
+  if (c.rank !== root) {
+    yield* flushSteps([rank.collSend(c, root, kind, mine, seq)]);
+    return undefined;
+  }
+  const n = c.group.length;
+  const parts: Uint8Array[] = [];
+  for (let r = 0; r < n; r++)
+    parts.push(r === root ? mine : yield* recvSteps(rank, c, r, kind, what, mine.length, seq));
+  const acc = (parts[n - 1] as Uint8Array).slice();
+  for (let r = n - 2; r >= 0; r--) rank.applyOp(op, typeHandle, t, count, parts[r] as Uint8Array, acc);
+  return acc;
+}
+
+/** A collective that has checked its arguments and taken its sequence number, ready to run. */
+export interface Started {
+  readonly comm: number;
+  readonly steps: Steps<void>;
+}
+
+export function collectiveAlgorithms(rank: MpiRank) {
+  const mem = rank.mem;
+  const sizeOf = (c: CommState) => c.group.length;
+  const packAt = (ptr: number, count: number, t: TypeInfo) => pack(mem.u8(), ptr, count, t);
+
+  const barrier = (comm: number): Started => {
+    const c = rank.comm(comm);
+    const seq = rank.nextCollSeq(c);
+    const empty = new Uint8Array(0);
+    return {
+      comm,
+      steps: (function* () {
+        yield* fanInSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", empty, () => {}, seq);
+        yield* fanOutSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", empty, 0, seq);
+      })(),
+    };
+  };
+
+  const bcast = (buf: number, count: number, type: number, root: number, comm: number): Started => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.checkCount(count);
+    checkRoot(c, root, "MPI_Bcast");
+    const seq = rank.nextCollSeq(c);
+    const bytes = c.rank === root ? packAt(buf, count, t) : undefined;
+    return {
+      comm,
+      steps: (function* () {
+        const got = yield* fanOutSteps(rank, c, root, Coll.bcast, "MPI_Bcast", bytes, count * t.size, seq);
+        if (c.rank !== root) unpack(mem.u8(), buf, t, got);
+      })(),
+    };
+  };
+
+  const reduce = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    root: number,
+    comm: number,
+  ): Started => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.checkCount(count);
+    checkRoot(c, root, "MPI_Reduce");
+    rank.isCommutative(op);
+    const seq = rank.nextCollSeq(c);
+    const mine = packAt(sendbuf === IN_PLACE && c.rank === root ? recvbuf : sendbuf, count, t);
+    return {
+      comm,
+      steps: (function* () {
+        const result = yield* reduceToRootSteps(
+          rank,
+          c,
+          root,
+          mine,
+          count,
+          type,
+          t,
+          op,
+          Coll.reduce,
+          "MPI_Reduce",
+          seq,
+        );
+        if (result !== undefined) unpack(mem.u8(), recvbuf, t, result);
+      })(),
+    };
+  };
+
+  const allreduce = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    comm: number,
+  ): Started => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.checkCount(count);
+    rank.isCommutative(op);
+    const seq = rank.nextCollSeq(c);
+    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, count, t);
+    const what = "MPI_Allreduce";
+    return {
+      comm,
+      steps: (function* () {
+        const result = yield* reduceToRootSteps(
+          rank,
+          c,
+          0,
+          mine,
+          count,
+          type,
+          t,
+          op,
+          Coll.allreduce,
+          what,
+          seq,
+        );
+        const all = yield* fanOutSteps(rank, c, 0, Coll.allreduce, what, result, count * t.size, seq);
+        unpack(mem.u8(), recvbuf, t, all);
+      })(),
+    };
+  };
+
+  const reduceScatter = (
+    sendbuf: number,
+    recvbuf: number,
+    counts: readonly number[],
+    type: number,
+    op: number,
+    comm: number,
+    kind: number,
+    what: string,
+  ): Started => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.isCommutative(op);
+    const seq = rank.nextCollSeq(c);
+    const total = counts.reduce((a, b) => a + b, 0);
+    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, total, t);
+    return {
+      comm,
+      steps: (function* () {
+        const result = yield* reduceToRootSteps(rank, c, 0, mine, total, type, t, op, kind, what, seq);
+        yield* scatterPackedSteps(rank, c, result, counts, t, recvbuf, kind, what, seq);
+      })(),
+    };
+  };
+
+  const scan = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    comm: number,
+    exclusive: boolean,
+  ): Started => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.isCommutative(op);
+    const seq = rank.nextCollSeq(c);
+    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, count, t);
+    const kind = exclusive ? Coll.exscan : Coll.scan;
+    const what = exclusive ? "MPI_Exscan" : "MPI_Scan";
+    return {
+      comm,
+      steps: (function* () {
+        // Rank i gets the prefix of ranks 0..i-1, folds its own in and passes it on.
+        let forward = mine;
+        if (c.rank > 0) {
+          const prev = yield* recvSteps(rank, c, c.rank - 1, kind, what, mine.length, seq);
+          forward = mine.slice();
+          rank.applyOp(op, type, t, count, prev, forward);
+          if (exclusive) unpack(mem.u8(), recvbuf, t, prev);
+        }
+        if (!exclusive) unpack(mem.u8(), recvbuf, t, forward);
+        if (c.rank + 1 < sizeOf(c)) yield* flushSteps([rank.collSend(c, c.rank + 1, kind, forward, seq)]);
+      })(),
+    };
+  };
+
+  const gatherv = (
+    sendbuf: number,
+    scount: number,
+    stype: number,
+    recvbuf: number,
+    counts: readonly number[],
+    displs: readonly number[],
+    rtype: number,
+    root: number,
+    comm: number,
+    kind: number,
+    what: string,
+  ): Started => {
+    const c = rank.comm(comm);
+    checkRoot(c, root, what);
+    const seq = rank.nextCollSeq(c);
+    const mine =
+      c.rank === root && sendbuf === IN_PLACE ? undefined : packAt(sendbuf, scount, rank.commType(stype));
+    return {
+      comm,
+      steps: (function* () {
+        if (c.rank !== root) {
+          yield* flushSteps([rank.collSend(c, root, kind, mine as Uint8Array, seq)]);
+          return;
+        }
+        const rt = rank.commType(rtype);
+        for (let r = 0; r < c.group.length; r++) {
+          const at = recvbuf + (displs[r] ?? 0) * rt.extent;
+          const expected = (counts[r] ?? 0) * rt.size;
+          if (r !== root) {
+            unpack(mem.u8(), at, rt, yield* recvSteps(rank, c, r, kind, what, expected, seq));
+          } else if (mine !== undefined) {
+            if (mine.length !== expected) {
+              throw mpiError(
+                "MPI_ERR_TRUNCATE",
+                `${what}: root sends ${mine.length} bytes to itself but receives ${expected}`,
+              );
+            }
+            unpack(mem.u8(), at, rt, mine);
+          }
+        }
+      })(),
+    };
+  };
+
+  const scatterv = (
+    sendbuf: number,
+    counts: readonly number[],
+    displs: readonly number[],
+    stype: number,
+    recvbuf: number,
+    rcount: number,
+    rtype: number,
+    root: number,
+    comm: number,
+    kind: number,
+    what: string,
+  ): Started => {
+    const c = rank.comm(comm);
+    checkRoot(c, root, what);
+    const seq = rank.nextCollSeq(c);
+    // The root packs every part at the start: its send buffer may be reused once the call returns.
+    const parts =
+      c.rank === root
+        ? c.group.map((_, r) => {
+            const st = rank.commType(stype);
+            return packAt(sendbuf + (displs[r] ?? 0) * st.extent, counts[r] ?? 0, st);
+          })
+        : [];
+    return {
+      comm,
+      steps: (function* () {
+        if (c.rank !== root) {
+          const rt = rank.commType(rtype);
+          unpack(mem.u8(), recvbuf, rt, yield* recvSteps(rank, c, root, kind, what, rcount * rt.size, seq));
+          return;
+        }
+        const outs: Outgoing[] = [];
+        parts.forEach((bytes, r) => {
+          if (r !== root) outs.push(rank.collSend(c, r, kind, bytes, seq));
+          else if (recvbuf !== IN_PLACE) unpack(mem.u8(), recvbuf, rank.commType(rtype), bytes);
+        });
+        yield* flushSteps(outs);
+      })(),
+    };
+  };
+
+  const allgatherv = (
+    sendbuf: number,
+    scount: number,
+    stype: number,
+    recvbuf: number,
+    counts: readonly number[],
+    displs: readonly number[],
+    rtype: number,
+    comm: number,
+    kind: number,
+    what: string,
+  ): Started => {
+    const c = rank.comm(comm);
+    const rt = rank.commType(rtype);
+    const seq = rank.nextCollSeq(c);
+    const me = c.rank;
+    const mine =
+      sendbuf === IN_PLACE
+        ? packAt(recvbuf + (displs[me] ?? 0) * rt.extent, counts[me] ?? 0, rt)
+        : packAt(sendbuf, scount, rank.commType(stype));
+    const sizes = counts.map((n) => n * rt.size);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    return {
+      comm,
+      steps: (function* () {
+        let whole: Uint8Array | undefined;
+        if (me === 0) {
+          whole = new Uint8Array(total);
+          let offset = 0;
+          for (let r = 0; r < c.group.length; r++) {
+            const part = r === 0 ? mine : yield* recvSteps(rank, c, r, kind, what, sizes[r], seq);
+            if (part.length !== sizes[r]) {
+              throw mpiError(
+                "MPI_ERR_TRUNCATE",
+                `${what}: rank ${r} contributes ${part.length} bytes, ${sizes[r]} expected`,
+              );
+            }
+            whole.set(part, offset);
+            offset += part.length;
+          }
+        } else {
+          yield* flushSteps([rank.collSend(c, 0, kind, mine, seq)]);
+        }
+        const all = yield* fanOutSteps(rank, c, 0, kind, what, whole, total, seq);
+        let offset = 0;
+        for (let r = 0; r < c.group.length; r++) {
+          const len = sizes[r] ?? 0;
+          unpack(mem.u8(), recvbuf + (displs[r] ?? 0) * rt.extent, rt, all.subarray(offset, offset + len));
+          offset += len;
+        }
+      })(),
+    };
+  };
+
+  const alltoallv = (
+    sendbuf: number,
+    scounts: readonly number[],
+    sdispls: readonly number[],
+    stype: number,
+    recvbuf: number,
+    rcounts: readonly number[],
+    rdispls: readonly number[],
+    rtype: number,
+    comm: number,
+    kind: number,
+    what: string,
+  ): Started => {
+    const c = rank.comm(comm);
+    const st = rank.commType(stype);
+    const rt = rank.commType(rtype);
+    const seq = rank.nextCollSeq(c);
+    const n = c.group.length;
+    const me = c.rank;
+    // Pack everything before receiving anything, so that MPI_IN_PLACE reads the old contents.
+    const parts = scounts.map((count, r) => packAt(sendbuf + (sdispls[r] ?? 0) * st.extent, count, st));
+    return {
+      comm,
+      steps: (function* () {
+        const outs: Outgoing[] = [];
+        for (let k = 1; k < n; k++) {
+          const r = (me + k) % n;
+          outs.push(rank.collSend(c, r, kind, parts[r] as Uint8Array, seq));
+        }
+        unpack(mem.u8(), recvbuf + (rdispls[me] ?? 0) * rt.extent, rt, parts[me] as Uint8Array);
+        for (let k = 1; k < n; k++) {
+          const r = (me - k + n) % n;
+          const bytes = yield* recvSteps(rank, c, r, kind, what, (rcounts[r] ?? 0) * rt.size, seq);
+          unpack(mem.u8(), recvbuf + (rdispls[r] ?? 0) * rt.extent, rt, bytes);
+        }
+        yield* flushSteps(outs);
+      })(),
+    };
+  };
+
+  return { barrier, bcast, reduce, allreduce, reduceScatter, scan, gatherv, scatterv, allgatherv, alltoallv };
+}
+
+/** Every rank gets its share of a packed vector that rank 0 holds (reduce-scatter). */
+function* scatterPackedSteps(
+  rank: MpiRank,
+  c: CommState,
+  all: Uint8Array | undefined,
+  counts: readonly number[],
+  t: TypeInfo,
+  recvbuf: number,
+  kind: number,
+  what: string,
+  seq: number,
+): Steps<void> {
+  const mem = rank.mem;
+  if (c.rank !== 0) {
+    unpack(
+      mem.u8(),
+      recvbuf,
+      t,
+      yield* recvSteps(rank, c, 0, kind, what, (counts[c.rank] ?? 0) * t.size, seq),
+    );
+    return;
+  }
+  const bytes = all ?? new Uint8Array(0);
+  const outs: Outgoing[] = [];
+  let offset = 0;
+  for (let r = 0; r < c.group.length; r++) {
+    const len = (counts[r] ?? 0) * t.size;
+    const part = bytes.subarray(offset, offset + len);
+    offset += len;
+    if (r === 0) unpack(mem.u8(), recvbuf, t, part);
+    else outs.push(rank.collSend(c, r, kind, part.slice(), seq));
+  }
+  yield* flushSteps(outs);
+}
