@@ -23,12 +23,7 @@ import type { GlobalValue, GranuleSnapshot, MemoryChunk } from "./types.js";
 export const SNAPSHOT_FORMAT = "granny.granule-snapshot";
 export const SNAPSHOT_VERSION = 1;
 
-const ENCODER_OPTIONS = {
-  useRecords: false,
-  tagUint8Array: false,
-  pack: false,
-  variableMapSize: true,
-} as const;
+const encoder = new Encoder({ useRecords: false, tagUint8Array: false, pack: false, variableMapSize: true });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
 /**
@@ -52,10 +47,8 @@ export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
  * hold memory are views of the snapshot's own buffers.
  */
 export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
-  // A cbor-x Encoder returns views of a buffer it reuses for later encodings: an encoder of its
-  // own, and a copy of each small piece, keep this snapshot's bytes from being overwritten.
-  const encoder = new Encoder(ENCODER_OPTIONS);
-  const small = (value: unknown): Uint8Array => encoder.encode(value).slice();
+  // Plain Uint8Arrays: cbor-x returns Buffers, whose slice() would not copy, to callers' surprise.
+  const small = (value: unknown): Uint8Array => Uint8Array.from(encoder.encode(value));
   const body: Uint8Array[] = [];
   let fields = 0;
   const field = (key: string, ...value: Uint8Array[]): void => {
