@@ -277,10 +277,11 @@ function array(v: unknown, what: string): unknown[] {
   return v;
 }
 
-function bin(v: unknown, what: string): Buffer {
+function bin(v: unknown, what: string): Uint8Array {
   if (!(v instanceof Uint8Array))
     throw new SnapshotCorruptError(`snapshot field ${what} is not a byte string`);
-  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  // A plain view, not a copy: memory chunks stay in the document's buffer until restored.
+  return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function text(v: unknown, what: string): string {
