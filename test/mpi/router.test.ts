@@ -123,6 +123,18 @@ describe("MPI routers linked in one process", () => {
     expect(run.stats.maxInflight).toBeLessThanOrEqual(limit + 8 * 1024 + 64);
   });
 
+  it("re-fragment records from a host whose fragments are larger than this host's inboxes", async () => {
+    const module = await wasmModule(path.join(PROGRAMS, "p2p.c"));
+    // 256 KiB fragments into 16 KiB inboxes, where a record may carry at most 4 KiB.
+    const run = await runWired(module, placementOf(3, 2), {
+      inboxBytes: 16 * 1024,
+      remoteFragmentBytes: 256 * 1024,
+    });
+    expect(run.failures).toEqual([]);
+    expect(run.outcomes).toEqual(allExited(3));
+    expect(run.stdout.match(/p2p ok/g)).toHaveLength(3);
+  });
+
   it("cross hosts a fixed number of times per collective, however many ranks a host runs", async () => {
     const module = await wasmModule(path.join(PROGRAMS, "collective_rounds.c"));
     const small = await runWired(module, ["a", "b"]);

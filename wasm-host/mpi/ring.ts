@@ -187,3 +187,30 @@ export function encodeRecord(header: RecordHeader, payload: Uint8Array): Uint8Ar
   out.set(payload, RECORD_HEADER_BYTES);
   return out;
 }
+
+/**
+ * Splits an encoded data record into records whose payload fits maxPayload (fragments of the same
+ * message, offsets moved on), for an inbox smaller than the sending host's fragments.
+ */
+export function splitRecord(record: Uint8Array, maxPayload: number): Uint8Array[] {
+  const payloadLen = record.length - RECORD_HEADER_BYTES;
+  if (payloadLen <= maxPayload) return [record];
+  const header = new Int32Array(
+    record.buffer.slice(record.byteOffset, record.byteOffset + RECORD_HEADER_BYTES),
+  );
+  const pieces: Uint8Array[] = [];
+  for (let from = 0; from < payloadLen; from += maxPayload) {
+    const len = Math.min(maxPayload, payloadLen - from);
+    const piece = new Uint8Array(RECORD_HEADER_BYTES + len);
+    const w = new Int32Array(piece.buffer, 0, HEADER_WORDS);
+    w.set(header);
+    w[Rec.len] = piece.length;
+    w[Rec.offset] = (header[Rec.offset] as number) + from;
+    piece.set(
+      record.subarray(RECORD_HEADER_BYTES + from, RECORD_HEADER_BYTES + from + len),
+      RECORD_HEADER_BYTES,
+    );
+    pieces.push(piece);
+  }
+  return pieces;
+}

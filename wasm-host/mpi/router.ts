@@ -15,7 +15,7 @@ import {
   isRankToRouter,
   type MpiRankData,
 } from "./protocol.js";
-import { Ring, ringHeaderBytes } from "./ring.js";
+import { Ring, ringHeaderBytes, splitRecord } from "./ring.js";
 import { Control, controlBytes, RankState } from "./shared-layout.js";
 
 export interface MpiRouterOptions {
@@ -48,6 +48,8 @@ export interface MpiJobFailure {
 interface RemoteDelivery {
   readonly src: number;
   readonly record: Uint8Array;
+  /** Bytes to credit back to the sender once this is in the inbox. */
+  readonly credit: number;
 }
 
 type WaitAsync = (
@@ -318,7 +320,13 @@ export class MpiRouter {
         const src = new Int32Array(
           envelope.record.buffer.slice(envelope.record.byteOffset, envelope.record.byteOffset + 12),
         )[2] as number;
-        (this.waiting[slot] as RemoteDelivery[]).push({ src, record: envelope.record });
+        // The sending host fragments for its own inboxes; re-fragment for ours when they are smaller.
+        const pieces = splitRecord(envelope.record, (this.rings[slot] as Ring).maxPayload);
+        const queue = this.waiting[slot] as RemoteDelivery[];
+        pieces.forEach((record, i) => {
+          // The sender counted the record as it sent it: credit all of it with the last piece.
+          queue.push({ src, record, credit: i === pieces.length - 1 ? envelope.record.length : 0 });
+        });
         this.deliverWaiting(slot);
         return;
       }
@@ -438,7 +446,7 @@ export class MpiRouter {
       }
       queue.shift();
       this.control.ring(slot);
-      this.credit(next.src, next.record.length);
+      if (next.credit > 0) this.credit(next.src, next.credit);
     }
   }
 
