@@ -24,6 +24,7 @@ const PROGRAM_NAMES = [
   "extras",
   "stress",
   "icollectives",
+  "pack",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

@@ -2,12 +2,14 @@
 
 import { DATATYPE_NULL, OP_NULL, ORDER_C } from "./abi.js";
 import {
+  pack,
   type TypeInfo,
   typeContiguous,
   typeHvector,
   typeIndexed,
   typeResized,
   typeStruct,
+  unpack,
 } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import type { HostCalls } from "./imports-types.js";
@@ -18,6 +20,8 @@ const ORDER_FORTRAN = 57;
 
 export function datatypeCalls(rank: MpiRank): HostCalls {
   const mem = rank.mem;
+  /** MPI_Count is 64 bits even on wasm32. */
+  const setCount = (ptr: number, value: number) => mem.dv().setBigInt64(ptr, BigInt(value), true);
   const add = (t: TypeInfo, outPtr: number) => {
     const handle = rank.state.nextType++;
     rank.state.types[handle] = t;
@@ -139,6 +143,52 @@ export function datatypeCalls(rank: MpiRank): HostCalls {
       mem.setI32(extentPtr, hi - lo);
       return 0;
     },
+    MPI_Type_size_x(type, sizePtr) {
+      setCount(sizePtr, rank.type(type).size);
+      return 0;
+    },
+    MPI_Type_get_extent_x(type, lbPtr, extentPtr) {
+      const t = rank.type(type);
+      setCount(lbPtr, t.lb);
+      setCount(extentPtr, t.extent);
+      return 0;
+    },
+
+    MPI_Pack(inbuf, incount, type, outbuf, outsize, positionPtr, comm) {
+      rank.comm(comm);
+      const bytes = pack(mem.u8(), inbuf, incount, rank.commType(type));
+      const position = mem.i32(positionPtr);
+      if (position < 0 || position + bytes.length > outsize) {
+        throw mpiError(
+          "MPI_ERR_TRUNCATE",
+          `MPI_Pack: ${bytes.length} bytes at ${position} do not fit ${outsize}`,
+        );
+      }
+      mem.u8().set(bytes, outbuf + position);
+      mem.setI32(positionPtr, position + bytes.length);
+      return 0;
+    },
+    MPI_Unpack(inbuf, insize, positionPtr, outbuf, outcount, type, comm) {
+      rank.comm(comm);
+      const t = rank.commType(type);
+      const position = mem.i32(positionPtr);
+      const len = outcount * t.size;
+      if (position < 0 || position + len > insize) {
+        throw mpiError(
+          "MPI_ERR_TRUNCATE",
+          `MPI_Unpack: ${len} bytes at ${position} are beyond the ${insize} packed`,
+        );
+      }
+      unpack(mem.u8(), outbuf, t, mem.u8().slice(inbuf + position, inbuf + position + len));
+      mem.setI32(positionPtr, position + len);
+      return 0;
+    },
+    MPI_Pack_size(incount, type, comm, sizePtr) {
+      rank.comm(comm);
+      mem.setI32(sizePtr, incount * rank.type(type).size);
+      return 0;
+    },
+
     MPI_Get_address(location, addressPtr) {
       // Addresses in linear memory are the pointers themselves (MPI_Aint is 32-bit on wasm32).
       mem.setI32(addressPtr, location);
