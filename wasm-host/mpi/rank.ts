@@ -8,7 +8,6 @@ import {
   ErrorClass,
   PROC_NULL,
   REQUEST_NULL,
-  STATUS_BYTES,
   STATUS_IGNORE,
   TAG_UB,
 } from "./abi.js";
@@ -172,10 +171,6 @@ export class MpiRank {
     return this.mem.i32(ptr + 12);
   }
 
-  get statusBytes(): number {
-    return STATUS_BYTES;
-  }
-
   // ---- point-to-point built on the transport ----
 
   /** Starts a receive into (buf, count, type); the status fills in on completion. */
@@ -309,23 +304,6 @@ export class MpiRank {
       );
     }
     return msg.data ?? new Uint8Array(0);
-  }
-
-  collRecv(
-    c: CommState,
-    rank: number,
-    kind: number,
-    what: string,
-    expected: number | undefined,
-    seq: number,
-  ): Uint8Array {
-    const box = this.postCollRecv(c, rank, seq);
-    if (box.msg === undefined) this.transport.waitUntil(() => box.msg !== undefined);
-    return this.checkColl(box.msg as Incoming, rank, kind, what, expected);
-  }
-
-  flush(outs: readonly Outgoing[]): void {
-    this.transport.waitUntil(() => outs.every((o) => o.written));
   }
 
   // ---- reductions ----
