@@ -25,6 +25,7 @@ const PROGRAM_NAMES = [
   "stress",
   "icollectives",
   "pack",
+  "attributes",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

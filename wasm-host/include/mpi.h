@@ -336,6 +336,11 @@ typedef int(MPI_Datarep_conversion_function)(void *, MPI_Datatype, int, void *, 
 #define MPI_TYPE_NULL_DELETE_FN ((MPI_Type_delete_attr_function *)0)
 #define MPI_WIN_NULL_COPY_FN ((MPI_Win_copy_attr_function *)0)
 #define MPI_WIN_NULL_DELETE_FN ((MPI_Win_delete_attr_function *)0)
+/* "Copy the attribute value as it is": a sentinel the runtime knows, never a real function. */
+#define MPI_DUP_FN ((MPI_Copy_function *)-1)
+#define MPI_COMM_DUP_FN ((MPI_Comm_copy_attr_function *)-1)
+#define MPI_TYPE_DUP_FN ((MPI_Type_copy_attr_function *)-1)
+#define MPI_WIN_DUP_FN ((MPI_Win_copy_attr_function *)-1)
 
 /* Every MPI-3.1 function. */
 GRANNY_MPI_IMPORT(MPI_Abort) int MPI_Abort(MPI_Comm comm, int errorcode);

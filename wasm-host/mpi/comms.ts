@@ -18,6 +18,7 @@ import {
   UNDEFINED,
   UNEQUAL,
 } from "./abi.js";
+import { copyAttributes, deleteAttributes } from "./attributes.js";
 import { mpiError } from "./errors.js";
 import { fanOutSteps } from "./hierarchy.js";
 import type { HostCalls } from "./imports-types.js";
@@ -197,7 +198,9 @@ export function commCalls(rank: MpiRank): HostCalls {
     MPI_Comm_dup(comm, newPtr) {
       const c = rank.comm(comm);
       const { ctx } = agreeContext(rank, c, [], "MPI_Comm_dup");
-      mem.setI32(newPtr, addComm(rank, { ...newComm(c.group, ctx, me, c, c.cart), name: "" }));
+      const made = newComm(c.group, ctx, me, c, c.cart);
+      copyAttributes(rank, comm, c, made);
+      mem.setI32(newPtr, addComm(rank, made));
       return 0;
     },
     MPI_Comm_split(comm, color, key, newPtr) {
@@ -232,6 +235,7 @@ export function commCalls(rank: MpiRank): HostCalls {
       if (handle === COMM_WORLD || handle === COMM_SELF) {
         throw mpiError("MPI_ERR_COMM", "MPI_Comm_free of a predefined communicator");
       }
+      deleteAttributes(rank, handle, rank.comm(handle));
       rank.state.comms[handle] = null;
       mem.setI32(commPtr, COMM_NULL);
       return 0;

@@ -1,16 +1,6 @@
-// Host calls for the MPI environment: initialisation and finalisation, time, versions,
-// attributes and error strings.
+// Host calls for the MPI environment: initialisation and finalisation, time, versions and
+// error strings (attributes are in attributes.ts).
 
-import {
-  ATTR_APPNUM,
-  ATTR_HOST,
-  ATTR_IO,
-  ATTR_TAG_UB,
-  ATTR_UNIVERSE_SIZE,
-  ATTR_WTIME_IS_GLOBAL,
-  PROC_NULL,
-  TAG_UB,
-} from "./abi.js";
 import { errorString, mpiError } from "./errors.js";
 import type { HostCalls } from "./imports-types.js";
 import type { MpiRank } from "./rank.js";
@@ -21,10 +11,6 @@ export const LIBRARY_VERSION = "granny MPI (MPI 3.1 subset over WebAssembly)";
 export function environmentCalls(rank: MpiRank, exit: (code: number) => never): HostCalls {
   const mem = rank.mem;
   const state = rank.state;
-  // Attribute values live in linear memory (MPI returns a pointer to them); the runtime
-  // registers a scratch area at start-up and the values go after the op arguments.
-  const attrSlot = (key: number) =>
-    state.runtime === undefined ? 0 : state.runtime.scratch + 8 + (key % 2) * 4;
 
   const init = (level: number) => {
     if (state.initialized) throw mpiError("MPI_ERR_OTHER", "MPI_Init called twice");
@@ -103,27 +89,6 @@ export function environmentCalls(rank: MpiRank, exit: (code: number) => never): 
     },
     MPI_Error_class(code, classPtr) {
       mem.setI32(classPtr, code);
-      return 0;
-    },
-    MPI_Comm_get_attr(comm, key, valuePtr, flagPtr) {
-      rank.comm(comm);
-      const values: Record<number, number> = {
-        [ATTR_TAG_UB]: TAG_UB,
-        [ATTR_HOST]: PROC_NULL,
-        [ATTR_IO]: rank.comm(comm).rank,
-        [ATTR_WTIME_IS_GLOBAL]: 1,
-        [ATTR_APPNUM]: 0,
-        [ATTR_UNIVERSE_SIZE]: rank.data.worldSize,
-      };
-      const value = values[key];
-      const slot = attrSlot(key);
-      if (value === undefined || slot === 0) {
-        mem.setI32(flagPtr, 0);
-        return 0;
-      }
-      mem.setI32(slot, value);
-      mem.setI32(valuePtr, slot);
-      mem.setI32(flagPtr, 1);
       return 0;
     },
     MPI_Pcontrol(_level) {

@@ -7,6 +7,7 @@
 import type { ImportContext, ProviderImports } from "../imports.js";
 import { WasiExit } from "../wasi/mod.js";
 import { COMM_WORLD, ERRORS_RETURN, ErrorClass } from "./abi.js";
+import { attributeCalls } from "./attributes.js";
 import { controlPointBarrier } from "./barrier.js";
 import { collectiveCalls } from "./collectives.js";
 import { commCalls } from "./comms.js";
@@ -93,6 +94,7 @@ export function mpiHostCalls(
     ...collectiveCalls(rank),
     ...commCalls(rank),
     ...datatypeCalls(rank),
+    ...attributeCalls(rank),
     MPI_Barrier: (comm) => controlPointBarrier(rank, comm, control),
   };
 }

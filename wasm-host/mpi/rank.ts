@@ -315,6 +315,28 @@ export class MpiRank {
     return user.commute;
   }
 
+  /** What granny_mpi_rt.c registered; calls back into the module need it. */
+  runtime(what: string): { readonly scratch: number; readonly malloc: number; readonly free: number } {
+    const rt = this.state.runtime;
+    if (rt === undefined)
+      throw mpiError("MPI_ERR_INTERN", `${what} need the module to be built with granny cc`);
+    return rt;
+  }
+
+  /** Calls a function of the module by its function-table index (a C function pointer). */
+  callModule(index: number, ...args: number[]): number {
+    const table = this.host.instance().exports.__indirect_function_table;
+    if (!(table instanceof WebAssembly.Table)) {
+      throw mpiError(
+        "MPI_ERR_INTERN",
+        "the module does not export its function table (build it with granny cc)",
+      );
+    }
+    const f = table.get(index);
+    if (typeof f !== "function") throw mpiError("MPI_ERR_ARG", `function pointer ${index} is not a function`);
+    return Number((f as (...a: number[]) => unknown)(...args) ?? 0);
+  }
+
   /** b = a op b over `count` elements of type t, both packed. */
   applyOp(op: number, typeHandle: number, t: TypeInfo, count: number, a: Uint8Array, b: Uint8Array): void {
     if (op >= 1 && op <= Op.NO_OP) {
@@ -326,23 +348,8 @@ export class MpiRank {
     }
     const user = this.state.ops[op];
     if (user === undefined) throw mpiError("MPI_ERR_OP", `invalid operation ${op}`);
-    const rt = this.state.runtime;
-    if (rt === undefined) {
-      throw mpiError("MPI_ERR_INTERN", "user-defined operations need the module to be built with granny cc");
-    }
-    const table = this.host.instance().exports.__indirect_function_table;
-    if (!(table instanceof WebAssembly.Table)) {
-      throw mpiError(
-        "MPI_ERR_INTERN",
-        "the module does not export its function table (build it with granny cc)",
-      );
-    }
-    const call = (index: number, ...args: number[]): number => {
-      const f = table.get(index);
-      if (typeof f !== "function")
-        throw mpiError("MPI_ERR_OP", `function-table entry ${index} is not a function`);
-      return Number((f as (...a: number[]) => unknown)(...args) ?? 0);
-    };
+    const rt = this.runtime("user-defined operations");
+    const call = (index: number, ...args: number[]) => this.callModule(index, ...args);
     const bytes = Math.max(1, t.lb + count * t.extent);
     const pa = call(rt.malloc, bytes);
     const pb = call(rt.malloc, bytes);

@@ -25,6 +25,15 @@ export interface CommState {
   collSeq?: number;
   errhandler: number;
   name: string;
+  /** Cached attributes (MPI_Comm_set_attr): keyval -> value (a pointer-sized int). */
+  attrs?: Record<number, number>;
+}
+
+/** A user attribute key (MPI_Comm_create_keyval): function-table indices, 0 for the null functions. */
+export interface Keyval {
+  readonly copyFn: number;
+  readonly deleteFn: number;
+  readonly extraState: number;
 }
 
 export interface UserOp {
@@ -32,6 +41,9 @@ export interface UserOp {
   readonly fn: number;
   readonly commute: boolean;
 }
+
+/** First handle of user attribute keys; smaller ones are the predefined keys (MPI_TAG_UB, ...). */
+export const FIRST_USER_KEYVAL = 32;
 
 export interface MpiState {
   initialized: boolean;
@@ -45,6 +57,8 @@ export interface MpiState {
   nextType: number;
   readonly ops: Record<number, UserOp>;
   nextOp: number;
+  readonly keyvals: Record<number, Keyval>;
+  nextKeyval: number;
   /** Next free context id; agreed across the members whenever a communicator is created. */
   nextCtx: number;
   /** Addresses registered by the module's runtime (granny_mpi_rt.c), for calling user ops. */
@@ -85,6 +99,8 @@ export function initialState(worldRank: number, worldSize: number): MpiState {
     nextType: FIRST_DERIVED_TYPE,
     ops: {},
     nextOp: FIRST_USER_OP,
+    keyvals: {},
+    nextKeyval: FIRST_USER_KEYVAL,
     nextCtx: 4,
     runtime: undefined,
   };
