@@ -27,8 +27,6 @@ const ROUTINE = 4;
 const DESTRUCTORS = 8;
 /** An implicit task is never freed. */
 const IMPLICIT_REFS = 1 << 30;
-/** Beyond this nesting of tasks run inside waits, a thread waits without taking more tasks. */
-const MAX_NESTING = 64;
 
 export interface TaskHost {
   readonly mem: MemoryViews;
@@ -161,25 +159,45 @@ export class OmpTasks {
     }
   }
 
+  /**
+   * Takes the newest queued task this thread may run now. Inside a task (nesting > 0) only
+   * descendants of the current task qualify — OpenMP's task scheduling constraint for tied
+   * tasks. Without it, two threads could each suspend a task under one that waits for the
+   * other's, and neither stack could unwind.
+   */
   private dequeue(): number {
     const { ctl, spin } = this.host;
     if (Atomics.load(ctl, Tasks.count) === 0) return 0;
     lockWord(ctl, Tasks.lock, spin);
     try {
       const n = Atomics.load(ctl, Tasks.count);
-      if (n === 0) return 0;
-      Atomics.store(ctl, Tasks.count, n - 1);
-      return Atomics.load(ctl, Tasks.entries + n - 1);
+      for (let i = n - 1; i >= 0; i--) {
+        const task = Atomics.load(ctl, Tasks.entries + i);
+        if (this.nesting > 0 && !this.descendsFromCurrent(task - HEADER)) continue;
+        for (let j = i; j < n - 1; j++)
+          Atomics.store(ctl, Tasks.entries + j, Atomics.load(ctl, Tasks.entries + j + 1));
+        Atomics.store(ctl, Tasks.count, n - 1);
+        return task;
+      }
+      return 0;
     } finally {
       unlockWord(ctl, Tasks.lock);
     }
+  }
+
+  private descendsFromCurrent(header: number): boolean {
+    const { mem } = this.host;
+    for (let h = mem.getI32(header + PARENT); h !== 0; h = mem.getI32(h + PARENT)) {
+      if (h === this.current) return true;
+    }
+    return false;
   }
 
   /** Runs queued tasks (or waits) until done() holds. */
   private runTasksUntil(done: () => boolean): void {
     let idle = 0;
     while (!done()) {
-      const task = this.nesting < MAX_NESTING ? this.dequeue() : 0;
+      const task = this.dequeue();
       if (task !== 0) {
         this.run(task, true);
         idle = 0;

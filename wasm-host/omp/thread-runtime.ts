@@ -294,7 +294,28 @@ export class OmpThreadRuntime {
     try {
       this.mem.setI32(this.gtidPtr, this.gtid);
       this.mem.setI32(this.btidPtr, frame.tid);
-      fn(this.gtidPtr, this.btidPtr, ...args);
+      const g = this.gtidPtr;
+      const b = this.btidPtr;
+      // Calls with a fixed argument count take V8's fast path into WebAssembly; spreading does not.
+      switch (args.length) {
+        case 0:
+          fn(g, b);
+          break;
+        case 1:
+          fn(g, b, args[0] as number);
+          break;
+        case 2:
+          fn(g, b, args[0] as number, args[1] as number);
+          break;
+        case 3:
+          fn(g, b, args[0] as number, args[1] as number, args[2] as number);
+          break;
+        case 4:
+          fn(g, b, args[0] as number, args[1] as number, args[2] as number, args[3] as number);
+          break;
+        default:
+          fn(g, b, ...args);
+      }
     } finally {
       this.frame = saved;
     }
@@ -359,10 +380,9 @@ export class OmpThreadRuntime {
       if (tid >= n) continue;
       // The implicit task inherits the master's data environment ICVs.
       this.nthreadsVar = null;
-      this.runSched = {
-        kind: Atomics.load(ctl, Ctl.regionSchedKind),
-        chunk: Atomics.load(ctl, Ctl.regionSchedChunk),
-      };
+      const kind = Atomics.load(ctl, Ctl.regionSchedKind);
+      const chunk = Atomics.load(ctl, Ctl.regionSchedChunk);
+      if (kind !== this.runSched.kind || chunk !== this.runSched.chunk) this.runSched = { kind, chunk };
       const fn = this.microtask(Atomics.load(ctl, Ctl.microtask));
       const args = this.readArgs(Atomics.load(ctl, Ctl.argc), Atomics.load(ctl, Ctl.argv));
       this.runAs(childFrame(this.frame, tid, n), fn, args);
