@@ -158,7 +158,7 @@ int main(int argc, char **argv) {
   int n = omp_get_max_threads();
   for (size_t c = 0; c < sizeof all / sizeof all[0]; c++) {
     double samples[64];
-    all[c].run(all[c].reps / 10); /* warm up: threads started, code compiled */
+    all[c].run(all[c].reps); /* warm up: threads started, code compiled and optimised */
     for (int o = 0; o < outer; o++) {
       int reps = all[c].reps;
       double test = all[c].run(reps);
