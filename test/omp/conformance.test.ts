@@ -24,6 +24,7 @@ const PROGRAMS = [
   "nested",
   "libc_threads",
   "output_order",
+  "environment",
 ] as const;
 const THREADS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
 
@@ -67,6 +68,17 @@ describe("OpenMP constructs agree with native clang -fopenmp", () => {
   test("reductions also pass with the critical-section method", async () => {
     for (const threads of [2, 5])
       await expectAgreement("reduction", threads, { GRANNY_OMP_REDUCTION: "critical" });
+  }, 60_000);
+
+  test("OMP_SCHEDULE and OMP_NUM_THREADS are seen as natively", async () => {
+    const environments: Record<string, string>[] = [
+      { OMP_SCHEDULE: "dynamic,5", OMP_NUM_THREADS: "3" },
+      { OMP_SCHEDULE: "guided,4" },
+      { OMP_SCHEDULE: "nonmonotonic:dynamic" },
+    ];
+    for (const env of environments) {
+      await expectAgreement("environment", 2, env);
+    }
   }, 60_000);
 
   test("OMP_NUM_THREADS fixes the team size whatever the job's vCPUs", async () => {

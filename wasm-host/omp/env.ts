@@ -52,10 +52,11 @@ function parseSchedule(text: string | undefined): { kind: number; chunk: number 
   switch (kindName) {
     case "static":
       return { kind: chunk > 0 ? Sched.staticChunked : Sched.static, chunk };
+    // libomp reports (and uses) a chunk of 1 when dynamic or guided is given none.
     case "dynamic":
-      return { kind: Sched.dynamicChunked, chunk };
+      return { kind: Sched.dynamicChunked, chunk: Math.max(chunk, 1) };
     case "guided":
-      return { kind: Sched.guidedChunked, chunk };
+      return { kind: Sched.guidedChunked, chunk: Math.max(chunk, 1) };
     case "auto":
       return { kind: Sched.static, chunk: 0 };
     default:

@@ -7,7 +7,7 @@ import { Ctl } from "./layout.js";
 import { OmpLocks } from "./locks.js";
 import { forStaticInit, type IntType } from "./loops.js";
 import { isOmpThreadData } from "./protocol.js";
-import { ompKindFromSched, schedFromOmpKind } from "./schedule.js";
+import { ompKindFromSched, Sched, schedFromOmpKind } from "./schedule.js";
 import { GRANNY_OMP_NAMESPACE, OMP_NAMESPACE, type OmpFunctionName } from "./supported.js";
 import { OmpRuntimeError, OmpThreadRuntime, readExports } from "./thread-runtime.js";
 
@@ -185,7 +185,10 @@ export function createImports(ctx: ImportContext): ProviderImports {
     omp_set_max_active_levels: () => undefined,
     omp_get_max_active_levels: () => 1,
     omp_set_schedule: (kind: number, chunk: number) => {
-      R().runSched = { kind: schedFromOmpKind(kind, chunk), chunk: Math.max(chunk, 0) };
+      const sched = schedFromOmpKind(kind, chunk);
+      // As libomp: no chunk means 1 for dynamic and guided, none (blocks) for static.
+      const defaultChunk = sched === Sched.dynamicChunked || sched === Sched.guidedChunked ? 1 : 0;
+      R().runSched = { kind: sched, chunk: chunk > 0 ? chunk : defaultChunk };
     },
     omp_get_schedule: (pKind: number, pChunk: number) => {
       const r = R();
