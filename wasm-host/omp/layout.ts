@@ -80,6 +80,8 @@ export const Tasks = {
   count: TASK_BASE + 1,
   /** Deferred tasks queued or running: a barrier completes only when it is 0. */
   outstanding: TASK_BASE + 2,
+  /** Bumped on every enqueue, so a thread that found nothing it may run need not scan again. */
+  version: TASK_BASE + 3,
   /** First entry: the address of a task descriptor. */
   entries: TASK_BASE + 4,
 } as const;

@@ -153,6 +153,7 @@ export class OmpTasks {
       Atomics.store(ctl, Tasks.entries + n, task);
       Atomics.add(ctl, Tasks.outstanding, 1);
       Atomics.store(ctl, Tasks.count, n + 1);
+      Atomics.add(ctl, Tasks.version, 1);
       return true;
     } finally {
       unlockWord(ctl, Tasks.lock);
@@ -195,15 +196,22 @@ export class OmpTasks {
 
   /** Runs queued tasks (or waits) until done() holds. */
   private runTasksUntil(done: () => boolean): void {
+    const { ctl } = this.host;
     let idle = 0;
+    // The queue version when a scan last found nothing this thread may run.
+    let barren = -1;
     while (!done()) {
-      const task = this.dequeue();
+      const version = Atomics.load(ctl, Tasks.version);
+      const task = version === barren ? 0 : this.dequeue();
       if (task !== 0) {
         this.run(task, true);
         idle = 0;
-      } else if (++idle > this.host.spin) {
-        // Nothing to take: whatever is left runs in other threads. Sleep briefly.
-        Atomics.wait(this.host.ctl, Tasks.count, 0, 0.05);
+        continue;
+      }
+      if (Atomics.load(ctl, Tasks.count) > 0) barren = version;
+      if (++idle > this.host.spin) {
+        // Nothing to take: what is left runs in other threads. Sleep until a task is queued or briefly.
+        Atomics.wait(ctl, Tasks.version, version, 0.05);
       }
     }
   }
