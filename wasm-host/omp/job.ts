@@ -86,7 +86,7 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
   const ctl = new Int32Array(control);
   initControl(ctl, Math.min(options.threads, threadLimit), threadLimit);
   // Spinning helps only while every thread has a core; past that it steals from the thread awaited.
-  const spin = Math.max(options.threads, settings.fixedThreads ?? 0) <= availableParallelism() ? 200000 : 100;
+  const spin = Math.max(options.threads, settings.fixedThreads ?? 0) <= availableParallelism() ? 20000 : 100;
   let module: WebAssembly.Module | Uint8Array = options.module;
   const providerUrl = ompProviderUrl().href;
 
