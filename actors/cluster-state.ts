@@ -33,8 +33,12 @@ export interface MigrationInFlight {
   /** Host of every granule once the plan is done. */
   readonly placement: readonly string[];
   readonly reason: string;
+  /** Who asked: "operator" or the policy's name (a metric label, unlike the free-text reason). */
+  readonly origin: string;
   /** Granules not yet restored on their target. */
   readonly pending: Set<number>;
+  /** Hosts of the job that have not yet reported every rank held and the new routes in place. */
+  readonly pendingHeld: Set<string>;
   readonly decidedAt: number;
   maxPauseMs: number;
   snapshotBytes: number;

@@ -89,8 +89,23 @@ export const granuleMachine = setup({
   }),
   initial: "created",
   states: {
-    created: { on: { LOAD: "loading", ...failable } },
-    loading: { on: { STARTED: "running", ...failable } },
+    // Requests that arrive before the program runs are held like those that arrive while it runs.
+    created: {
+      on: {
+        LOAD: "loading",
+        MIGRATE: { actions: "holdMigrate" },
+        FREEZE: { actions: "holdFreeze" },
+        ...failable,
+      },
+    },
+    loading: {
+      on: {
+        STARTED: "running",
+        MIGRATE: { actions: "holdMigrate" },
+        FREEZE: { actions: "holdFreeze" },
+        ...failable,
+      },
+    },
     running: {
       on: {
         ...failable,

@@ -1,7 +1,7 @@
 // A granule's lifecycle actor: the XState machine plus the rule that a transition the machine
 // does not allow is refused and reported, never half-applied. Every accepted transition is
 // handed to `onTransition`, which the host turns into a lifecycle event on the bus.
-import { type Actor, createActor } from "xstate";
+import { type Actor, createActor, type Snapshot } from "xstate";
 import type { GranuleState } from "../bus/mod.js";
 import {
   type GranuleContext,
@@ -30,6 +30,8 @@ export class TransitionRefusedError extends Error {
 export interface GranuleLifecycleOptions {
   readonly onTransition?: (t: Transition) => void;
   readonly onRefused?: (err: TransitionRefusedError) => void;
+  /** Continue a machine persisted elsewhere (a granule restored on another host). */
+  readonly persisted?: unknown;
 }
 
 export class GranuleLifecycle {
@@ -39,7 +41,10 @@ export class GranuleLifecycle {
     input: GranuleInput,
     private readonly opts: GranuleLifecycleOptions = {},
   ) {
-    this.actor = createActor(granuleMachine, { input });
+    this.actor = createActor(granuleMachine, {
+      input,
+      ...(opts.persisted !== undefined ? { snapshot: opts.persisted as Snapshot<unknown> } : {}),
+    });
     this.actor.start();
   }
 

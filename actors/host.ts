@@ -17,10 +17,12 @@ import {
 } from "../bus/mod.js";
 import { type GaugeSample, GranuleTrace, metrics } from "../observability/mod.js";
 import {
-  type CompiledModule,
   checkMpiImports,
+  decodeSnapshot,
+  encodeSnapshot,
   type GranuleHandle,
   type GranuleOutcome,
+  type GranuleSnapshot,
   ModuleCache,
   MpiRouter,
   mpiProviderUrl,
@@ -28,10 +30,17 @@ import {
   runGranule,
 } from "../wasm-host/mod.js";
 import { GranuleLifecycle } from "./granule.js";
+import { instrumentOffThread } from "./instrument.js";
 import type { Logger } from "./log.js";
 import { OutputPump } from "./output-pump.js";
 
-export const HOST_ACCEPTS = ["granny.v1.granules_start", "granny.v1.job_stop"] as const;
+export const HOST_ACCEPTS = [
+  "granny.v1.granules_start",
+  "granny.v1.job_stop",
+  "granny.v1.migration_plan",
+  "granny.v1.snapshot_transfer",
+  "granny.v1.barrier_release",
+] as const;
 
 /** A rank busy computing never looks at the abort flag: after this grace it is stopped, as mpirun would. */
 const MPI_ABORT_GRACE_MS = 2000;
@@ -47,10 +56,42 @@ export interface HostOptions {
   readonly heartbeatMs?: number;
 }
 
+/** What a host needs to run (or restore) any granule of a job. */
+interface JobSpec {
+  readonly jobId: string;
+  readonly kind: MessageOf<"granules_start">["kind"];
+  readonly module: MessageOf<"granules_start">["module"];
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** A module ready to run: MPI modules are instrumented for control points (snapshots name this hash). */
+interface Runnable {
+  readonly module: WebAssembly.Module;
+  readonly hash: string;
+}
+
+/** A granule arriving as a snapshot, for the migration plan that moves it. */
+interface Restore {
+  readonly snapshot: GranuleSnapshot;
+  readonly bytes: number;
+  readonly planId: string;
+}
+
+/** A job with granules on this host. */
+interface HostJob {
+  readonly spec: JobSpec;
+  readonly router?: MpiRouter;
+  /** The migration this host takes part in, and when its routes follow the plan's placement. */
+  plan?: { readonly planId: string; readonly placement: readonly string[]; ready: Promise<void> };
+}
+
 interface RunningGranule {
   readonly jobId: string;
   readonly granule: number;
   readonly lifecycle: GranuleLifecycle;
+  /** Where this granule goes at its next barrier. */
+  moving?: { readonly planId: string; readonly to: string; readonly placement: readonly string[] };
   readonly trace: GranuleTrace;
   /** Lifecycle events and output, published in order. */
   readonly events: SerialQueue;
@@ -69,11 +110,11 @@ class SerialQueue {
 
 export class HostActor {
   private readonly granules = new Map<string, RunningGranule>();
-  /** One MPI router per MPI job with ranks on this host. */
-  private readonly routers = new Map<string, MpiRouter>();
+  /** Jobs with granules here; MPI jobs carry their router. */
+  private readonly jobs = new Map<string, HostJob>();
   private readonly earlyEnvelopes = new Map<string, Uint8Array[]>();
   private readonly publisher: DurablePublisher;
-  private readonly compiled = new Map<string, Promise<CompiledModule>>();
+  private readonly runnables = new Map<string, Promise<Runnable>>();
   private readonly cache = new ModuleCache();
   private modules: ModuleStore | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -130,6 +171,9 @@ export class HostActor {
     return match(msg)
       .with({ type: "granny.v1.granules_start" }, (m) => this.onStart(m))
       .with({ type: "granny.v1.job_stop" }, (m) => this.onStop(m))
+      .with({ type: "granny.v1.migration_plan" }, (m) => this.onMigrationPlan(m))
+      .with({ type: "granny.v1.snapshot_transfer" }, (m) => this.onSnapshotTransfer(m))
+      .with({ type: "granny.v1.barrier_release" }, (m) => this.onBarrierRelease(m))
       .exhaustive();
   }
 
@@ -194,56 +238,70 @@ export class HostActor {
       const key = `${m.jobId}/${granule}`;
       if (this.granules.has(key)) throw new RejectedError(`granule ${key} already runs here`);
     }
-    if (m.kind === "mpi") this.createRouter(m);
+    const job = this.jobs.get(m.jobId) ?? this.addJob(m, m.placement);
     for (const granule of m.granules) {
-      const record: RunningGranule = {
-        jobId: m.jobId,
-        granule,
-        events: new SerialQueue(),
-        trace: new GranuleTrace({ jobId: m.jobId, granule, host: this.opts.name }),
-        lifecycle: new GranuleLifecycle(
-          { jobId: m.jobId, granule, host: this.opts.name },
-          {
-            onTransition: (t) =>
-              this.publishTransition(record, t.from, t.to, t.event.type, t.context.failure),
-            onRefused: (err) => this.opts.log.warn(`${m.jobId}/${granule}: ${err.message}`),
-          },
-        ),
-      };
-      this.granules.set(`${m.jobId}/${granule}`, record);
-      void this.run(record, m);
+      const g = this.addGranule(m.jobId, granule);
+      void this.run(g, job);
     }
     return message("ack", {});
   }
 
+  private addJob(spec: JobSpec, placement: readonly string[]): HostJob {
+    const { jobId, kind, module, args, env } = spec;
+    const job: HostJob = {
+      spec: { jobId, kind, module, args, env },
+      ...(kind === "mpi" ? { router: this.createRouter(jobId, placement) } : {}),
+    };
+    this.jobs.set(jobId, job);
+    return job;
+  }
+
+  private addGranule(jobId: string, granule: number, persisted?: unknown): RunningGranule {
+    const record: RunningGranule = {
+      jobId,
+      granule,
+      events: new SerialQueue(),
+      trace: new GranuleTrace({ jobId, granule, host: this.opts.name }),
+      lifecycle: new GranuleLifecycle(
+        { jobId, granule, host: this.opts.name },
+        {
+          onTransition: (t) => this.publishTransition(record, t.from, t.to, t.event.type, t.context.failure),
+          onRefused: (err) => this.opts.log.warn(`${jobId}/${granule}: ${err.message}`),
+          ...(persisted !== undefined ? { persisted } : {}),
+        },
+      ),
+    };
+    this.granules.set(`${jobId}/${granule}`, record);
+    return record;
+  }
+
   /** The job's MPI router on this host: local ranks share memory, remote ones go over NATS. */
-  private createRouter(m: MessageOf<"granules_start">): void {
-    if (this.routers.has(m.jobId)) return;
+  private createRouter(jobId: string, placement: readonly string[]): MpiRouter {
     const router = new MpiRouter({
-      jobId: m.jobId,
+      jobId,
       hostName: this.opts.name,
-      placement: m.placement,
+      placement,
       // One connection and one subject per destination host keep envelopes in order.
       remoteSend: (host, envelope) => {
         this.opts.bus.publish(
           subjects.mpi(host),
-          message("mpi_envelope", { jobId: m.jobId, fromHost: this.opts.name, data: envelope }),
+          message("mpi_envelope", { jobId, fromHost: this.opts.name, data: envelope }),
         );
       },
       onAbort: (failure) => {
-        this.opts.log.warn(`MPI job ${m.jobId} aborted: ${failure.message}`);
+        this.opts.log.warn(`MPI job ${jobId} aborted: ${failure.message}`);
         setTimeout(() => {
-          for (const g of this.granules.values()) if (g.jobId === m.jobId) void g.handle?.kill();
+          for (const g of this.granules.values()) if (g.jobId === jobId) void g.handle?.kill();
         }, MPI_ABORT_GRACE_MS).unref();
       },
     });
-    this.routers.set(m.jobId, router);
-    for (const envelope of this.earlyEnvelopes.get(m.jobId) ?? []) router.deliverFromRemote(envelope);
-    this.earlyEnvelopes.delete(m.jobId);
+    for (const envelope of this.earlyEnvelopes.get(jobId) ?? []) router.deliverFromRemote(envelope);
+    this.earlyEnvelopes.delete(jobId);
+    return router;
   }
 
   private onEnvelope(m: MessageOf<"mpi_envelope">): undefined {
-    const router = this.routers.get(m.jobId);
+    const router = this.jobs.get(m.jobId)?.router;
     if (router) {
       router.deliverFromRemote(m.data);
       return undefined;
@@ -267,28 +325,32 @@ export class HostActor {
     return message("ack", {});
   }
 
-  private async run(g: RunningGranule, m: MessageOf<"granules_start">): Promise<void> {
+  /**
+   * Runs a granule to its end: a fresh start, or (with `restore`) a snapshot taken on another
+   * host. A granule that leaves as a snapshot is shipped to its target instead of being reported
+   * as ended.
+   */
+  private async run(g: RunningGranule, job: HostJob, restore?: Restore) {
+    const { spec, router } = job;
     const pumps = {
       stdout: new OutputPump((data) => this.publishOutput(g, "stdout", data)),
       stderr: new OutputPump((data) => this.publishOutput(g, "stderr", data)),
     };
     let outcome: GranuleOutcome;
     try {
-      g.lifecycle.apply({ type: "LOAD" });
-      const compiled = await this.module(m.module.hash);
+      if (!restore) g.lifecycle.apply({ type: "LOAD" });
+      const runnable = await this.runnable(spec);
       if (g.stopReason !== undefined) throw new Error(`stopped before start: ${g.stopReason}`);
-      const router = this.routers.get(m.jobId);
-      if (m.kind === "mpi") {
-        const refusal = mpiRefusal(checkMpiImports(compiled.module));
-        if (refusal) throw new Error(refusal);
-        if (!router) throw new Error(`no MPI router for job ${m.jobId}`);
-      }
+      if (spec.kind === "mpi" && !router) throw new Error(`no MPI router for job ${spec.jobId}`);
       const handle = runGranule(
         {
-          module: compiled.module,
-          args: [m.module.name, ...m.args],
-          env: m.env,
-          name: `${m.jobId}/${g.granule}`,
+          module: runnable.module,
+          moduleHash: runnable.hash,
+          args: [spec.module.name, ...spec.args],
+          env: spec.env,
+          name: `${spec.jobId}/${g.granule}`,
+          identity: { jobId: spec.jobId, granuleId: `rank-${g.granule}` },
+          ...(restore ? { restore: restore.snapshot } : {}),
           ...(router ? { providers: [mpiProviderUrl().href], providerData: router.rankData(g.granule) } : {}),
         },
         {
@@ -300,17 +362,26 @@ export class HostActor {
         },
       );
       g.handle = handle;
-      handle.started.then(
-        () => g.lifecycle.apply({ type: "STARTED" }),
-        () => undefined,
-      );
+      // A migration decided while the granule was still loading takes effect at its first barrier.
+      if (g.moving) handle.requestSnapshot();
+      if (restore && router) {
+        void this.whenRestored(g, job, handle, restore);
+      } else {
+        handle.started.then(
+          () => g.lifecycle.apply({ type: "STARTED" }),
+          () => undefined,
+        );
+      }
       outcome = await handle.done;
     } catch (err) {
       outcome = { kind: "failed", reason: "bad-launch", message: (err as Error).message };
     }
-    const router = this.routers.get(g.jobId);
     router?.rankExited(g.granule, outcome);
     await Promise.all([pumps.stdout.close(), pumps.stderr.close()]);
+    if (outcome.kind === "suspended") {
+      await this.ship(g, job, outcome.snapshot);
+      return;
+    }
     if (outcome.kind === "exited") {
       if (!g.lifecycle.apply({ type: "EXIT", code: outcome.code })) {
         // It exited before it was seen starting (a very short program): started resolves first.
@@ -324,34 +395,223 @@ export class HostActor {
           : outcome.message;
       g.lifecycle.apply({ type: "FAIL", reason });
     }
-    await g.events.push(async () => {});
-    this.granules.delete(`${g.jobId}/${g.granule}`);
-    if (router && ![...this.granules.values()].some((other) => other.jobId === g.jobId)) {
-      router.close();
-      this.routers.delete(g.jobId);
-    }
+    await this.forget(g);
     g.trace.end(
       outcome.kind === "exited"
         ? { exitCode: outcome.code }
         : { outcome: outcome.kind === "trapped" ? "trapped" : "failed", reason: outcome.message },
     );
-    g.lifecycle.stop();
     await this.reportEnd(g, outcome);
   }
 
-  private module(hash: string): Promise<CompiledModule> {
-    let compiled = this.compiled.get(hash);
-    if (!compiled) {
-      const store = this.modules;
-      if (!store) throw new Error("host is not started");
-      compiled = store.get(hash).then((bytes) => this.cache.compile(bytes));
-      this.compiled.set(hash, compiled);
-      compiled.catch(() => this.compiled.delete(hash));
+  /** Drops a granule that left this host; the job's record goes with its last granule, unless a migration still needs it. */
+  private async forget(g: RunningGranule): Promise<void> {
+    await g.events.push(async () => {});
+    g.lifecycle.stop();
+    this.granules.delete(`${g.jobId}/${g.granule}`);
+    const job = this.jobs.get(g.jobId);
+    if (job && !job.plan && ![...this.granules.values()].some((other) => other.jobId === g.jobId)) {
+      job.router?.close();
+      this.jobs.delete(g.jobId);
     }
-    return compiled;
   }
 
-  private async reportEnd(g: RunningGranule, outcome: GranuleOutcome): Promise<void> {
+  private runnable(spec: JobSpec): Promise<Runnable> {
+    const key = `${spec.kind === "mpi" ? "instrumented" : "plain"}:${spec.module.hash}`;
+    let runnable = this.runnables.get(key);
+    if (!runnable) {
+      const store = this.modules;
+      if (!store) throw new Error("host is not started");
+      runnable = (async () => {
+        const bytes = await store.get(spec.module.hash);
+        if (spec.kind !== "mpi") {
+          const compiled = await this.cache.compile(bytes);
+          return { module: compiled.module, hash: compiled.hash };
+        }
+        // Ranks run instrumented from their first instruction, so any barrier can be a snapshot.
+        const instrumented = await instrumentOffThread(bytes);
+        const compiled = await this.cache.compile(instrumented.bytes);
+        const refusal = mpiRefusal(checkMpiImports(compiled.module));
+        if (refusal) throw new Error(refusal);
+        return { module: compiled.module, hash: instrumented.hash };
+      })();
+      this.runnables.set(key, runnable);
+      runnable.catch(() => this.runnables.delete(key));
+    }
+    return runnable;
+  }
+
+  // ---- migration (docs/snapshots.md has the sequence) ----
+
+  /** Every host of the job: snapshot the ranks that leave from here; hold the rest at the next barrier. */
+  private onMigrationPlan(m: MessageOf<"migration_plan">): Message {
+    const job = this.jobs.get(m.jobId);
+    const router = job?.router;
+    // A host that is only a target learns the rest from the snapshot itself.
+    if (!job || !router) return message("ack", {});
+    if (job.plan)
+      throw new RejectedError(`job ${m.jobId} already has migration ${job.plan.planId} in flight here`);
+    const leaving = m.moves.filter((mv) => mv.from === this.opts.name);
+    for (const mv of leaving) {
+      const g = this.granules.get(`${m.jobId}/${mv.granule}`);
+      if (!g || g.lifecycle.done)
+        throw new RejectedError(`granule ${mv.granule} of job ${m.jobId} is not running here`);
+    }
+    for (const mv of leaving) {
+      const g = this.granules.get(`${m.jobId}/${mv.granule}`) as RunningGranule;
+      g.moving = { planId: m.planId, to: mv.to, placement: m.placement };
+      g.lifecycle.apply({ type: "MIGRATE", to: mv.to });
+      g.handle?.requestSnapshot();
+    }
+    if (leaving.length === 0) router.holdBarrier();
+    const plan = { planId: m.planId, placement: m.placement, ready: Promise.resolve() };
+    plan.ready = (async () => {
+      await router.whenHeld();
+      for (const g of this.granules.values()) {
+        if (g.jobId === m.jobId && !g.moving && g.lifecycle.state === "running")
+          g.lifecycle.apply({ type: "CONTROL_POINT" });
+      }
+      router.updatePlacement(m.placement);
+      await this.opts.bus.request(
+        subjects.planner,
+        message("job_held", { jobId: m.jobId, planId: m.planId, host: this.opts.name }),
+        ["granny.v1.ack"],
+        { timeoutMs: 10_000 },
+      );
+    })();
+    plan.ready.catch((err: Error) =>
+      this.failMpiJob(m.jobId, `migration ${m.planId} on ${this.opts.name}: ${err.message}`),
+    );
+    job.plan = plan;
+    return message("ack", {});
+  }
+
+  /** Source host: the granule left its barrier as a snapshot; send it to its target. */
+  private async ship(g: RunningGranule, job: HostJob, snapshot: GranuleSnapshot): Promise<void> {
+    const moving = g.moving;
+    try {
+      if (!moving) throw new Error("suspended without a migration to carry out");
+      g.lifecycle.apply({ type: "CONTROL_POINT" });
+      g.lifecycle.apply({ type: "SNAPSHOT_TAKEN" });
+      const bytes = encodeSnapshot(snapshot);
+      const persisted = new TextEncoder().encode(JSON.stringify(g.lifecycle.persisted()));
+      await g.events.push(async () => {});
+      await this.opts.bus.request(
+        subjects.host(moving.to),
+        message("snapshot_transfer", {
+          ...job.spec,
+          args: [...job.spec.args],
+          env: { ...job.spec.env },
+          planId: moving.planId,
+          granule: g.granule,
+          placement: [...moving.placement],
+          lifecycle: persisted,
+          snapshot: bytes,
+        }),
+        ["granny.v1.ack"],
+        { timeoutMs: 120_000 },
+      );
+      g.trace.end({ outcome: "migrated" });
+      await this.forget(g);
+    } catch (err) {
+      const reason = `migration of granule ${g.granule} failed: ${(err as Error).message}`;
+      g.lifecycle.apply({ type: "FAIL", reason });
+      await this.forget(g);
+      g.trace.end({ outcome: "failed", reason });
+      await this.reportEnd(g, { kind: "failed", reason: "bad-launch", message: reason });
+    }
+  }
+
+  /** Target host: check the snapshot, join the job's routes, restore the granule parked at its barrier. */
+  private async onSnapshotTransfer(m: MessageOf<"snapshot_transfer">): Promise<Message> {
+    if (this.granules.size >= this.opts.slots)
+      throw new RejectedError(`host ${this.opts.name} has no free slot`);
+    if (this.granules.has(`${m.jobId}/${m.granule}`))
+      throw new RejectedError(`granule ${m.jobId}/${m.granule} already runs here`);
+    const runnable = await this.runnable(m);
+    let snapshot: GranuleSnapshot;
+    let persisted: unknown;
+    try {
+      snapshot = decodeSnapshot(m.snapshot, { expectModuleHash: runnable.hash });
+      persisted = JSON.parse(new TextDecoder().decode(m.lifecycle));
+    } catch (err) {
+      const reason = `snapshot of granule ${m.granule} refused on ${this.opts.name}: ${(err as Error).message}`;
+      void this.reportEnd(
+        { jobId: m.jobId, granule: m.granule },
+        { kind: "failed", reason: "bad-launch", message: reason },
+      );
+      throw new RejectedError(reason);
+    }
+    let job = this.jobs.get(m.jobId);
+    if (!job) {
+      job = this.addJob(m, m.placement);
+    } else if (job.plan?.planId === m.planId) {
+      // This host has ranks of the job too: restore only once its routes follow the new placement.
+      await job.plan.ready;
+    }
+    const g = this.addGranule(m.jobId, m.granule, persisted);
+    g.lifecycle.apply({ type: "RESTORE", host: this.opts.name });
+    void this.run(g, job, { snapshot, bytes: m.snapshot.length, planId: m.planId });
+    return message("ack", {});
+  }
+
+  private async whenRestored(
+    g: RunningGranule,
+    job: HostJob,
+    handle: GranuleHandle,
+    restore: Restore,
+  ): Promise<void> {
+    try {
+      await handle.restored;
+      await job.router?.whenHeld();
+      g.lifecycle.apply({ type: "RESTORED" });
+      await this.opts.bus.request(
+        subjects.planner,
+        message("granule_moved", {
+          jobId: g.jobId,
+          planId: restore.planId,
+          granule: g.granule,
+          host: this.opts.name,
+          snapshotBytes: restore.bytes,
+          pauseMs: Date.now() - restore.snapshot.capturedAt,
+        }),
+        ["granny.v1.ack"],
+        { timeoutMs: 10_000 },
+      );
+    } catch (err) {
+      this.opts.log.warn(`restore of ${g.jobId}/${g.granule}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Every host of the job: routes follow the new placement; the parked ranks run on. */
+  private onBarrierRelease(m: MessageOf<"barrier_release">): Message {
+    const job = this.jobs.get(m.jobId);
+    const router = job?.router;
+    if (!job || !router) return message("ack", {});
+    router.updatePlacement(m.placement);
+    router.releaseBarrier((rank, msg) => this.granules.get(`${m.jobId}/${rank}`)?.handle?.postToGranule(msg));
+    for (const g of this.granules.values()) {
+      if (g.jobId === m.jobId && g.lifecycle.state === "atBarrier") g.lifecycle.apply({ type: "RELEASE" });
+    }
+    job.plan = undefined;
+    if (router.localRanks.length === 0 && ![...this.granules.values()].some((g) => g.jobId === m.jobId)) {
+      router.close();
+      this.jobs.delete(m.jobId);
+    }
+    return message("ack", {});
+  }
+
+  private failMpiJob(jobId: string, reason: string): void {
+    this.opts.log.error(reason);
+    this.jobs.get(jobId)?.router?.fail({ code: 16, message: `MPI_ERR_OTHER: ${reason}` });
+    for (const g of this.granules.values()) {
+      if (g.jobId !== jobId) continue;
+      g.stopReason = reason;
+      void g.handle?.kill();
+    }
+  }
+
+  private async reportEnd(g: { jobId: string; granule: number }, outcome: GranuleOutcome): Promise<void> {
     const end = message("granule_ended", {
       jobId: g.jobId,
       granule: g.granule,

@@ -17,6 +17,7 @@ export function planMigration(
   job: JobRecord,
   moves: readonly MoveRequest[],
   why: string,
+  origin = "operator",
 ): MigrationInFlight {
   const jobId = job.submit.jobId;
   if (job.state !== "running") throw new RejectedError(`job ${jobId} is ${job.state}, not running`);
@@ -48,7 +49,9 @@ export function planMigration(
     moves: moves.map(({ granule, to }) => ({ granule, from: job.placement[granule] as string, to })),
     placement,
     reason: `${why}; cross-VM links ${before} -> ${after}`,
+    origin,
     pending: new Set(moves.map((m) => m.granule)),
+    pendingHeld: new Set(job.placement.filter((_h, g) => !job.ended.has(g))),
     decidedAt: Date.now(),
     maxPauseMs: 0,
     snapshotBytes: 0,

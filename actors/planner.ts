@@ -37,6 +37,7 @@ export const PLANNER_ACCEPTS = [
   "granny.v1.granule_ended",
   "granny.v1.migrate_request",
   "granny.v1.granule_moved",
+  "granny.v1.job_held",
 ] as const;
 
 export interface PlannerOptions {
@@ -100,6 +101,7 @@ export class Planner {
       .with({ type: "granny.v1.granule_ended" }, (m) => this.onGranuleEnded(m))
       .with({ type: "granny.v1.migrate_request" }, (m) => this.onMigrateRequest(m))
       .with({ type: "granny.v1.granule_moved" }, (m) => this.onGranuleMoved(m))
+      .with({ type: "granny.v1.job_held" }, (m) => this.onJobHeld(m))
       .exhaustive();
   }
 
@@ -287,45 +289,59 @@ export class Planner {
     }
   }
 
-  /** A moved granule waits at its barrier on its new host; the last one opens the barrier for all. */
+  /** A moved granule is restored and parked at its barrier on its new host. */
   private async onGranuleMoved(m: MessageOf<"granule_moved">): Promise<Message> {
     const job = this.state.jobs.get(m.jobId);
     const plan = job?.migration;
     if (!job || job.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
     plan.pending.delete(m.granule);
+    this.opts.log.debug(`job ${m.jobId}: granule ${m.granule} restored on ${m.host} (${plan.planId})`);
     plan.maxPauseMs = Math.max(plan.maxPauseMs, m.pauseMs);
     plan.snapshotBytes += m.snapshotBytes;
-    if (plan.pending.size > 0) return message("ack", {});
+    await this.releaseIfReady(job, plan);
+    return message("ack", {});
+  }
+
+  /** A host of the job has every rank parked at the held barrier and its routes on the new placement. */
+  private async onJobHeld(m: MessageOf<"job_held">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    const plan = job?.migration;
+    if (!job || job.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
+    plan.pendingHeld.delete(m.host);
+    this.opts.log.debug(`job ${m.jobId}: held on ${m.host} (${plan.planId})`);
+    await this.releaseIfReady(job, plan);
+    return message("ack", {});
+  }
+
+  /**
+   * Opens the held barrier once every moved granule is restored and parked and every host has
+   * the new routes: no rank may run before all routes agree (docs/snapshots.md).
+   */
+  private async releaseIfReady(job: JobRecord, plan: MigrationInFlight): Promise<void> {
+    if (plan.pending.size > 0 || plan.pendingHeld.size > 0 || job.migration !== plan) return;
+    const jobId = job.submit.jobId;
     const hosts = hostsOfPlan(job, plan);
     job.placement = [...plan.placement];
     job.migration = undefined;
     job.migrations++;
     plan.span?.end({ [ATTR.pauseMs]: plan.maxPauseMs, [ATTR.snapshotBytes]: plan.snapshotBytes });
-    // A label from a small set (never the free-text reason): who asked for the move.
-    metrics.recordMigration({
-      pauseMs: plan.maxPauseMs,
-      reason: plan.reason === "requested by an operator" ? "operator" : this.policy.name,
-    });
-    const release = message("barrier_release", {
-      jobId: m.jobId,
-      planId: plan.planId,
-      placement: job.placement,
-    });
+    metrics.recordMigration({ pauseMs: plan.maxPauseMs, reason: plan.origin });
+    const release = message("barrier_release", { jobId, planId: plan.planId, placement: job.placement });
     await Promise.all(
       hosts.map((host) =>
         this.opts.bus
           .request(subjects.host(host), release, ["granny.v1.ack"], { timeoutMs: 10_000 })
           .catch((err: Error) =>
-            this.opts.log.warn(`barrier release of ${m.jobId} on ${host}: ${err.message}`),
+            this.opts.log.warn(`barrier release of ${jobId} on ${host}: ${err.message}`),
           ),
       ),
     );
-    await this.publishJobEvent(m.jobId, "migrated", {
+    this.opts.log.info(`job ${jobId}: migration ${plan.planId} done, pause ${plan.maxPauseMs.toFixed(1)} ms`);
+    await this.publishJobEvent(jobId, "migrated", {
       placement: job.placement,
       detail: `${plan.planId}: ${plan.reason}; pause ${plan.maxPauseMs.toFixed(1)} ms; ${plan.snapshotBytes} snapshot bytes`,
     });
     this.schedule();
-    return message("ack", {});
   }
 
   private async recordEnd(job: JobRecord, granule: number, end: GranuleEnd): Promise<void> {
@@ -444,6 +460,7 @@ export class Planner {
           job,
           decision.moves.map((mv) => ({ granule: mv.granule, to: mv.to })),
           `${this.policy.name} policy: ${explainDecision(decision)}`,
+          this.policy.name,
         );
         await this.startMigration(job, plan);
       } catch (err) {

@@ -3,12 +3,18 @@
 // only the named groups.
 import { benchActors } from "./actors.js";
 import { benchBus } from "./bus.js";
+import { benchMpi } from "./mpi.js";
+import { benchOmp } from "./omp.js";
 import { benchPolicies } from "./policies.js";
+import { benchSnapshot } from "./snapshot.js";
 import { formatTable, type Row } from "./table.js";
 
 const groups: Record<string, () => Promise<Row[]>> = {
   bus: benchBus,
   actors: benchActors,
+  mpi: benchMpi,
+  omp: benchOmp,
+  snapshot: benchSnapshot,
   policies: () => benchPolicies(),
 };
 

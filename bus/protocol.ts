@@ -170,6 +170,11 @@ const definitions = {
     lifecycle: s.bytes(),
     snapshot: s.bytes(),
   }),
+  /**
+   * Host -> planner: every rank of the job on this host is parked at the held barrier (or left
+   * as a snapshot) and the host's routes follow the plan's placement.
+   */
+  job_held: s.object({ jobId: s.string(), planId: s.string(), host: s.string() }),
   /** Host -> planner: a moved granule is restored here (or frozen into the bucket), waiting at its barrier. */
   granule_moved: s.object({
     jobId: s.string(),

@@ -86,6 +86,7 @@ const samples: { [N in MessageName]: Omit<MessageOf<N>, "type"> } = {
     lifecycle: new Uint8Array([1]),
     snapshot: new Uint8Array([2, 3]),
   },
+  job_held: { jobId: "j1", planId: "p1", host: "h1" },
   granule_moved: { jobId: "j1", planId: "p1", granule: 1, host: "h2", snapshotBytes: 2, pauseMs: 12.5 },
   barrier_release: { jobId: "j1", planId: "p1", placement: ["h2", "h2"] },
 };

@@ -1,0 +1,127 @@
+// Migration of MPI ranks between host processes at barriers, driven like an operator would
+// (`granny migrate`), with the output compared to an unmigrated run and to OpenMPI's mpirun.
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  clusterStatus,
+  createLogger,
+  followEvents,
+  LocalCluster,
+  migrateGranule,
+  submitJob,
+  waitJob,
+} from "../../actors/mod.js";
+import type { Bus, MessageOf } from "../../bus/mod.js";
+import { compileMpi } from "../../wasm-host/mod.js";
+
+const exec = promisify(execFile);
+const SOURCE = "test/actors/programs/mpi_barriers.c";
+const ITERATIONS = "1500";
+const PACE_US = "4000";
+
+let cluster: LocalCluster;
+let bus: Bus;
+let module: Uint8Array;
+let native: string;
+
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), "granny-migration-test-"));
+  await compileMpi({ sources: [SOURCE], output: join(dir, "barriers.wasm") });
+  module = new Uint8Array(await readFile(join(dir, "barriers.wasm")));
+  await exec("mpicc", ["-O2", SOURCE, "-o", join(dir, "barriers")]);
+  const { stdout } = await exec("mpirun", [
+    "--oversubscribe",
+    "--allow-run-as-root",
+    "-np",
+    "4",
+    join(dir, "barriers"),
+    ITERATIONS,
+    "0",
+  ]);
+  native = stdout;
+  process.env.GRANNY_LOG = "warn";
+  cluster = await LocalCluster.start({
+    hosts: 2,
+    slots: 4,
+    heartbeatMs: 250,
+    log: createLogger("test", "warn"),
+  });
+  bus = await cluster.connect("test");
+}, 120_000);
+afterAll(async () => {
+  await bus?.close();
+  await cluster?.stop();
+});
+
+type JobEvent = MessageOf<"job_event">;
+
+/** Resolves with the job's n-th event of the given kind (replayed, then followed). */
+async function nthJobEvent(jobId: string, event: string, n: number): Promise<JobEvent> {
+  const abort = new AbortController();
+  let seen = 0;
+  let found: JobEvent | undefined;
+  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
+    if (
+      e.type === "granny.v1.job_event" &&
+      (e.event === event || e.event === "finished" || e.event === "failed")
+    ) {
+      if (e.event === event && ++seen === n) found = e;
+      if (found || e.event !== event) abort.abort();
+    }
+  });
+  if (!found) throw new Error(`job ${jobId} ended before its ${event} #${n}`);
+  return found;
+}
+
+async function runningOn(jobId: string): Promise<string[]> {
+  return (await clusterStatus(bus)).jobs.find((j) => j.id === jobId)?.placement.map((p) => p.host) ?? [];
+}
+
+describe("migrating MPI ranks between host processes", () => {
+  it("moves a rank away and back, more than once, with output identical to mpirun", async () => {
+    const { jobId } = await submitJob(bus, {
+      module,
+      name: "barriers.wasm",
+      size: 4,
+      args: [ITERATIONS, PACE_US],
+    });
+    let out = "";
+    const finished = waitJob(bus, jobId, {
+      onOutput: (_g, stream, data) => {
+        if (stream === "stdout") out += Buffer.from(data).toString();
+      },
+    });
+    const home = (await runningOn(jobId))[1] as string;
+    const away = home === "host-1" ? "host-2" : "host-1";
+    const route = [away, home, away];
+    for (let i = 0; i < route.length; i++) {
+      await migrateGranule(bus, jobId, 1, route[i] as string);
+      const migrated = await nthJobEvent(jobId, "migrated", i + 1);
+      expect(migrated.placement?.[1]).toBe(route[i]);
+      expect(migrated.detail).toMatch(/pause \d+(\.\d+)? ms/);
+    }
+    const result = await finished;
+    expect(result).toEqual({ state: "finished", exitCode: 0 });
+    expect(out).toBe(native);
+    const lifecycle: string[] = [];
+    await followEvents(bus, { jobId }, (e) => {
+      if (e.type === "granny.v1.lifecycle" && e.granule === 1) lifecycle.push(`${e.host}:${e.from}>${e.to}`);
+    });
+    // Each move: snapshot and stop on the source, restore and release on the target.
+    expect(lifecycle.filter((t) => t.endsWith("snapshotting>migrating"))).toHaveLength(3);
+    expect(lifecycle.filter((t) => t.endsWith("restoring>atBarrier"))).toHaveLength(3);
+    expect(lifecycle.at(-1)).toBe(`${away}:running>finished`);
+  }, 120_000);
+
+  it("refuses a migration that cannot be carried out, and the job runs on", async () => {
+    const { jobId } = await submitJob(bus, { module, name: "barriers.wasm", size: 2, args: ["20", "1000"] });
+    await expect(migrateGranule(bus, jobId, 5, "host-2")).rejects.toThrow(/no granule 5/);
+    await expect(migrateGranule(bus, jobId, 0, "host-9")).rejects.toThrow(/no live host host-9/);
+    const result = await waitJob(bus, jobId);
+    expect(result).toEqual({ state: "finished", exitCode: 0 });
+  });
+});
