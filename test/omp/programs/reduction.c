@@ -5,6 +5,13 @@
 
 #define N 1000
 
+typedef struct {
+  int lo, hi;
+} range_t;
+#pragma omp declare reduction(merge:range_t : omp_out.lo = omp_in.lo < omp_out.lo ? omp_in.lo : omp_out.lo, \
+                                  omp_out.hi = omp_in.hi > omp_out.hi ? omp_in.hi : omp_out.hi)             \
+    initializer(omp_priv = (range_t){1 << 30, -(1 << 30)})
+
 int main(void) {
   int isum = 0, iprod = 1, imax = -1000000, imin = 1000000, band = ~0, bor = 0, bxor = 0;
   int land = 1, lor = 0;
@@ -62,6 +69,14 @@ int main(void) {
     for (int i = 0; i < N; i++) b += 2 * i;
   }
   CHECK(a == N * (N - 1) / 2 && b == N * (N - 1), "nowait reductions %lld %lld", a, b);
+  range_t r = {1 << 30, -(1 << 30)};
+#pragma omp parallel for reduction(merge : r)
+  for (int i = 0; i < N; i++) {
+    int v = (i * 7919) % 1009 - 500;
+    if (v < r.lo) r.lo = v;
+    if (v > r.hi) r.hi = v;
+  }
+  CHECK(r.lo == -500 && r.hi == 508, "declare reduction %d %d", r.lo, r.hi);
   printf("reduction ok\n");
   return 0;
 }
