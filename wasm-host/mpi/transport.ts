@@ -7,6 +7,7 @@
 // receive that was posted before the message arrived copies from the ring straight into the
 // receiver's linear memory. Only unexpected messages take a third copy through a staging buffer.
 
+import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { MpiJobAborted } from "./errors.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
@@ -102,6 +103,11 @@ export interface TransportHost {
  * MPI libraries' busy-polling does, without burning a core for long when nothing comes.
  */
 const SPIN_MS = 0.05;
+/**
+ * With more ranks on this host than cores, a polling rank takes the core its partner needs
+ * (OpenMPI yields in that case too): poll only briefly before sleeping.
+ */
+const OVERSUBSCRIBED_SPIN_MS = 0.005;
 const SPIN_CHECKS_PER_CLOCK = 64;
 
 export class RankTransport {
@@ -124,6 +130,7 @@ export class RankTransport {
     private readonly host: TransportHost,
   ) {
     this.me = data.worldRank;
+    this.spinMs = data.localCount > availableParallelism() ? OVERSUBSCRIBED_SPIN_MS : SPIN_MS;
     const bound = RankTransport.bind(data);
     this.control = bound.control;
     this.slot = bound.slot;
@@ -493,9 +500,11 @@ export class RankTransport {
     }
   }
 
-  /** Polls the doorbell for SPIN_MS; true if it rang. */
+  private readonly spinMs: number;
+
+  /** Polls the doorbell for spinMs; true if it rang. */
   private spin(seen: number): boolean {
-    const until = performance.now() + SPIN_MS;
+    const until = performance.now() + this.spinMs;
     for (;;) {
       for (let i = 0; i < SPIN_CHECKS_PER_CLOCK; i++) {
         if (this.control.bell(this.slot) !== seen) return true;
