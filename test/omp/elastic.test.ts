@@ -5,8 +5,8 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "vitest";
-import { OpenMpJobControl, type ThreadsChangedEvent } from "../../wasm-host/omp/mod.js";
-import { buildWasm, runUnderGranny } from "./support.js";
+import { OpenMpJobControl, startOpenMpJob, type ThreadsChangedEvent } from "../../wasm-host/omp/mod.js";
+import { buildWasm, programPath, runUnderGranny } from "./support.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -33,3 +33,15 @@ test("a job started with 1 thread runs later regions with 3 after scaleTo(3), wi
   expect(result.stdout).toBe("first region: 1 threads\nlater regions: 3 threads, same result\n");
   expect(events.map(({ from, to }) => ({ from, to }))).toEqual([{ from: 1, to: 3 }]);
 }, 120_000);
+
+test("scaling a job that has ended is refused", async () => {
+  const job = startOpenMpJob({
+    module: await buildWasm(programPath("parallel")),
+    threads: 1,
+    args: ["parallel"],
+    onStdout: () => {},
+    onStderr: () => {},
+  });
+  expect(await job.done).toEqual({ kind: "exited", code: 0 });
+  await expect(job.scaleTo(2)).rejects.toThrow(/has ended/);
+}, 60_000);

@@ -165,6 +165,8 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
       void handle.done.then((outcome) => {
         // After shutdown team threads end quietly; before it, their end is the job's end.
         if (Atomics.load(ctl, Ctl.shutdown) === 0) finish(outcome);
+        // Whoever waits for this thread to be ready (scaleTo) must not wait for ever.
+        readyWaiters.get(p)?.();
       });
     }
     return Promise.all(readyPromises.slice(0, target)).then(() => undefined);
@@ -220,7 +222,8 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
         throw new RangeError(`cannot scale to ${threads} threads`);
       const n = Math.min(threads, threadLimit);
       await growPool(n - 1);
-      if (!finished) Atomics.store(ctl, Ctl.defaultThreads, n);
+      if (finished) throw new Error(`${name} has ended; it cannot be scaled`);
+      Atomics.store(ctl, Ctl.defaultThreads, n);
     },
     async kill() {
       killed = true;
