@@ -89,6 +89,9 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
   const spin = Math.max(options.threads, settings.fixedThreads ?? 0) <= availableParallelism() ? 20000 : 100;
   let module: WebAssembly.Module | Uint8Array = options.module;
   const providerUrl = ompProviderUrl().href;
+  // Seconds since the job started keep omp_get_wtime's full double precision (epoch seconds
+  // would leave about a quarter of a microsecond).
+  const clockBase = performance.timeOrigin + performance.now();
 
   let finished = false;
   const output = new OutputOrder((fd, bytes) =>
@@ -131,6 +134,7 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
       reduction: settings.reduction,
       runtimeSchedule: settings.runtimeSchedule,
       fixedThreads: settings.fixedThreads,
+      clockBase,
     };
     return runGranule(
       {

@@ -20,6 +20,8 @@ export interface OmpThreadData {
   readonly runtimeSchedule: { readonly kind: number; readonly chunk: number };
   /** nthreads-var fixed by OMP_NUM_THREADS (the program then keeps it), or null. */
   readonly fixedThreads: number | null;
+  /** Host wall clock (ms, performance.timeOrigin + now()) when the job started: omp_get_wtime's zero. */
+  readonly clockBase: number;
 }
 
 export type OmpThreadMessage =
@@ -46,7 +48,8 @@ export function isOmpThreadData(value: unknown): value is OmpThreadData {
     Number.isInteger(v.poolIndex) &&
     v.control instanceof SharedArrayBuffer &&
     Number.isInteger(v.stackBytes) &&
-    Number.isInteger(v.spin)
+    Number.isInteger(v.spin) &&
+    typeof v.clockBase === "number"
   );
 }
 

@@ -208,8 +208,9 @@ export function createImports(ctx: ImportContext): ProviderImports {
     omp_set_nest_lock: (p: number) => L().setNest(p),
     omp_unset_nest_lock: (p: number) => L().unsetNest(p),
     omp_test_nest_lock: (p: number) => L().testNest(p),
-    omp_get_wtime: () => (performance.timeOrigin + performance.now()) / 1000,
-    omp_get_wtick: () => 1e-9,
+    // The host-wide clock (each worker's performance.now() has its own origin), from the job's start.
+    omp_get_wtime: () => (performance.timeOrigin + performance.now() - data.clockBase) / 1000,
+    omp_get_wtick: () => 1e-6,
   };
 
   return {
