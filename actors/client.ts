@@ -128,6 +128,27 @@ export async function migrateGranule(bus: Bus, jobId: string, granule: number, t
   });
 }
 
+/** Freezes an MPI job at its next barrier: snapshots to the bucket, slots freed. */
+export async function freezeJob(bus: Bus, jobId: string): Promise<void> {
+  await bus.request(subjects.planner, message("freeze_request", { jobId }), ["granny.v1.ack"], {
+    timeoutMs: 15_000,
+  });
+}
+
+/** Places a frozen job again and resumes it from its snapshots. */
+export async function thawJob(bus: Bus, jobId: string): Promise<void> {
+  await bus.request(subjects.planner, message("thaw_request", { jobId }), ["granny.v1.ack"], {
+    timeoutMs: 30_000,
+  });
+}
+
+/** Tells the planner a host goes away after `graceMs`: its ranks move, or their jobs freeze, before then. */
+export async function evictHost(bus: Bus, host: string, graceMs: number): Promise<void> {
+  await bus.request(subjects.planner, message("evict_request", { host, graceMs }), ["granny.v1.ack"], {
+    timeoutMs: 15_000,
+  });
+}
+
 export async function killJob(bus: Bus, jobId: string, reason: string): Promise<void> {
   await bus.request(subjects.planner, message("job_kill", { jobId, reason }), ["granny.v1.ack"]);
 }

@@ -15,6 +15,8 @@ export interface HostRecord {
   readonly spot: boolean;
   lastSeen: number;
   alive: boolean;
+  /** Under eviction notice: takes no new work; its granules leave before `evictAt`. */
+  evictAt?: number;
   /** Last states the host reported, by "job/granule". */
   readonly granuleStates: Map<string, GranuleState>;
 }
@@ -33,6 +35,8 @@ export interface MigrationInFlight {
   /** Host of every granule once the plan is done. */
   readonly placement: readonly string[];
   readonly reason: string;
+  /** Moves to other hosts, a freeze into the snapshot bucket, or a thaw out of it. */
+  readonly kind: "migrate" | "freeze" | "thaw";
   /** Who asked: "operator" or the policy's name (a metric label, unlike the free-text reason). */
   readonly origin: string;
   /** Granules not yet restored on their target. */
@@ -118,7 +122,12 @@ export class ClusterState {
     }
     const hosts: HostView[] = [...this.hosts.values()]
       .filter((h) => h.alive)
-      .map((h) => ({ name: h.name, slots: h.slots, used: used.get(h.name) ?? new Map() }));
+      .map((h) => ({
+        name: h.name,
+        slots: h.slots,
+        used: used.get(h.name) ?? new Map(),
+        ...(h.evictAt !== undefined ? { evicting: true } : {}),
+      }));
     return { hosts, jobs };
   }
 

@@ -13,6 +13,7 @@ import {
   ModuleStore,
   message,
   RejectedError,
+  SnapshotStore,
   subjects,
 } from "../bus/mod.js";
 import { type GaugeSample, GranuleTrace, metrics } from "../observability/mod.js";
@@ -40,6 +41,7 @@ export const HOST_ACCEPTS = [
   "granny.v1.migration_plan",
   "granny.v1.snapshot_transfer",
   "granny.v1.barrier_release",
+  "granny.v1.granules_thaw",
 ] as const;
 
 /** A rank busy computing never looks at the abort flag: after this grace it is stopped, as mpirun would. */
@@ -174,6 +176,7 @@ export class HostActor {
       .with({ type: "granny.v1.migration_plan" }, (m) => this.onMigrationPlan(m))
       .with({ type: "granny.v1.snapshot_transfer" }, (m) => this.onSnapshotTransfer(m))
       .with({ type: "granny.v1.barrier_release" }, (m) => this.onBarrierRelease(m))
+      .with({ type: "granny.v1.granules_thaw" }, (m) => this.onThaw(m))
       .exhaustive();
   }
 
@@ -460,7 +463,8 @@ export class HostActor {
     for (const mv of leaving) {
       const g = this.granules.get(`${m.jobId}/${mv.granule}`) as RunningGranule;
       g.moving = { planId: m.planId, to: mv.to, placement: m.placement };
-      g.lifecycle.apply({ type: "MIGRATE", to: mv.to });
+      // A move to no host is a freeze: the snapshot goes to the bucket.
+      g.lifecycle.apply(mv.to === "" ? { type: "FREEZE" } : { type: "MIGRATE", to: mv.to });
       g.handle?.requestSnapshot();
     }
     if (leaving.length === 0) router.holdBarrier();
@@ -471,7 +475,8 @@ export class HostActor {
         if (g.jobId === m.jobId && !g.moving && g.lifecycle.state === "running")
           g.lifecycle.apply({ type: "CONTROL_POINT" });
       }
-      router.updatePlacement(m.placement);
+      const frozen = m.placement.every((h) => h === "");
+      if (!frozen) router.updatePlacement(m.placement);
       await this.opts.bus.request(
         subjects.planner,
         message("job_held", { jobId: m.jobId, planId: m.planId, host: this.opts.name }),
@@ -496,6 +501,12 @@ export class HostActor {
       const bytes = encodeSnapshot(snapshot);
       const persisted = new TextEncoder().encode(JSON.stringify(g.lifecycle.persisted()));
       await g.events.push(async () => {});
+      if (moving.to === "") {
+        await this.freezeInto(g, moving.planId, bytes, persisted, snapshot.capturedAt);
+        g.trace.end({ outcome: "migrated" });
+        await this.forget(g);
+        return;
+      }
       await this.opts.bus.request(
         subjects.host(moving.to),
         message("snapshot_transfer", {
@@ -522,37 +533,99 @@ export class HostActor {
     }
   }
 
+  /** Source host of a freeze: the snapshot goes to the bucket, where it outlives this host. */
+  private async freezeInto(
+    g: RunningGranule,
+    planId: string,
+    bytes: Uint8Array,
+    lifecycle: Uint8Array,
+    capturedAt: number,
+  ): Promise<void> {
+    const store = await this.snapshots();
+    await store.put(SnapshotStore.nameOf(g.jobId, g.granule, "snapshot"), bytes);
+    await store.put(SnapshotStore.nameOf(g.jobId, g.granule, "lifecycle"), lifecycle);
+    await this.opts.bus.request(
+      subjects.planner,
+      message("granule_moved", {
+        jobId: g.jobId,
+        planId,
+        granule: g.granule,
+        host: "",
+        snapshotBytes: bytes.length,
+        pauseMs: Date.now() - capturedAt,
+      }),
+      ["granny.v1.ack"],
+      { timeoutMs: 10_000 },
+    );
+  }
+
+  private snapshotStore: Promise<SnapshotStore> | undefined;
+  private snapshots(): Promise<SnapshotStore> {
+    this.snapshotStore ??= SnapshotStore.open(this.opts.bus);
+    return this.snapshotStore;
+  }
+
   /** Target host: check the snapshot, join the job's routes, restore the granule parked at its barrier. */
   private async onSnapshotTransfer(m: MessageOf<"snapshot_transfer">): Promise<Message> {
+    await this.restoreGranule(m, m.planId, m.granule, m.placement, m.snapshot, m.lifecycle);
+    return message("ack", {});
+  }
+
+  /** A frozen job comes back: each granule of it placed here is restored from the bucket. */
+  private async onThaw(m: MessageOf<"granules_thaw">): Promise<Message> {
+    if (this.granules.size + m.granules.length > this.opts.slots) {
+      throw new RejectedError(`host ${this.opts.name} has no room for ${m.granules.length} granules`);
+    }
+    const store = await this.snapshots();
+    const parts = await Promise.all(
+      m.granules.map(async (g) => ({
+        granule: g,
+        snapshot: await store.get(SnapshotStore.nameOf(m.jobId, g, "snapshot")),
+        lifecycle: await store.get(SnapshotStore.nameOf(m.jobId, g, "lifecycle")),
+      })),
+    );
+    for (const p of parts)
+      await this.restoreGranule(m, m.planId, p.granule, m.placement, p.snapshot, p.lifecycle);
+    return message("ack", {});
+  }
+
+  private async restoreGranule(
+    spec: JobSpec,
+    planId: string,
+    granule: number,
+    placement: readonly string[],
+    snapshotBytes: Uint8Array,
+    lifecycleBytes: Uint8Array,
+  ): Promise<void> {
     if (this.granules.size >= this.opts.slots)
       throw new RejectedError(`host ${this.opts.name} has no free slot`);
-    if (this.granules.has(`${m.jobId}/${m.granule}`))
-      throw new RejectedError(`granule ${m.jobId}/${m.granule} already runs here`);
-    const runnable = await this.runnable(m);
+    if (this.granules.has(`${spec.jobId}/${granule}`)) {
+      throw new RejectedError(`granule ${spec.jobId}/${granule} already runs here`);
+    }
+    const runnable = await this.runnable(spec);
     let snapshot: GranuleSnapshot;
     let persisted: unknown;
     try {
-      snapshot = decodeSnapshot(m.snapshot, { expectModuleHash: runnable.hash });
-      persisted = JSON.parse(new TextDecoder().decode(m.lifecycle));
+      snapshot = decodeSnapshot(snapshotBytes, { expectModuleHash: runnable.hash });
+      persisted = JSON.parse(new TextDecoder().decode(lifecycleBytes));
     } catch (err) {
-      const reason = `snapshot of granule ${m.granule} refused on ${this.opts.name}: ${(err as Error).message}`;
+      const reason = `snapshot of granule ${granule} refused on ${this.opts.name}: ${(err as Error).message}`;
       void this.reportEnd(
-        { jobId: m.jobId, granule: m.granule },
+        { jobId: spec.jobId, granule },
         { kind: "failed", reason: "bad-launch", message: reason },
       );
       throw new RejectedError(reason);
     }
-    let job = this.jobs.get(m.jobId);
+    let job = this.jobs.get(spec.jobId);
     if (!job) {
-      job = this.addJob(m, m.placement);
-    } else if (job.plan?.planId === m.planId) {
+      job = this.addJob(spec, placement);
+    } else if (job.plan?.planId === planId) {
       // This host has ranks of the job too: restore only once its routes follow the new placement.
       await job.plan.ready;
     }
-    const g = this.addGranule(m.jobId, m.granule, persisted);
+    const g = this.addGranule(spec.jobId, granule, persisted);
     g.lifecycle.apply({ type: "RESTORE", host: this.opts.name });
-    void this.run(g, job, { snapshot, bytes: m.snapshot.length, planId: m.planId });
-    return message("ack", {});
+    void this.run(g, job, { snapshot, bytes: snapshotBytes.length, planId });
   }
 
   private async whenRestored(
@@ -588,6 +661,12 @@ export class HostActor {
     const job = this.jobs.get(m.jobId);
     const router = job?.router;
     if (!job || !router) return message("ack", {});
+    if (m.placement.every((h) => h === "")) {
+      // Frozen: no rank of the job runs anywhere now.
+      router.close();
+      this.jobs.delete(m.jobId);
+      return message("ack", {});
+    }
     router.updatePlacement(m.placement);
     router.releaseBarrier((rank, msg) => this.granules.get(`${m.jobId}/${rank}`)?.handle?.postToGranule(msg));
     for (const g of this.granules.values()) {

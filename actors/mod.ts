@@ -3,14 +3,17 @@
 export {
   clusterStatus,
   detectKind,
+  evictHost,
   FAILED_JOB_EXIT_CODE,
   followEvents,
+  freezeJob,
   type JobResult,
   killJob,
   migrateGranule,
   newJobId,
   type SubmitOptions,
   submitJob,
+  thawJob,
   type WaitOptions,
   waitJob,
 } from "./client.js";

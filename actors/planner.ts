@@ -25,7 +25,7 @@ import {
 import { crossVmLinks, explainDecision, type Policy, policyByName } from "../policies/mod.js";
 import { ClusterState, type GranuleEnd, type JobRecord, type MigrationInFlight } from "./cluster-state.js";
 import type { Logger } from "./log.js";
-import { hostsOfPlan, planMigration } from "./migration.js";
+import { hostsOfPlan, planFreeze, planMigration, planThaw } from "./migration.js";
 
 export const PLANNER_ACCEPTS = [
   "granny.v1.host_register",
@@ -38,6 +38,9 @@ export const PLANNER_ACCEPTS = [
   "granny.v1.migrate_request",
   "granny.v1.granule_moved",
   "granny.v1.job_held",
+  "granny.v1.freeze_request",
+  "granny.v1.thaw_request",
+  "granny.v1.evict_request",
 ] as const;
 
 export interface PlannerOptions {
@@ -102,6 +105,9 @@ export class Planner {
       .with({ type: "granny.v1.migrate_request" }, (m) => this.onMigrateRequest(m))
       .with({ type: "granny.v1.granule_moved" }, (m) => this.onGranuleMoved(m))
       .with({ type: "granny.v1.job_held" }, (m) => this.onJobHeld(m))
+      .with({ type: "granny.v1.freeze_request" }, (m) => this.onFreezeRequest(m))
+      .with({ type: "granny.v1.thaw_request" }, (m) => this.onThawRequest(m))
+      .with({ type: "granny.v1.evict_request" }, (m) => this.onEvictRequest(m))
       .exhaustive();
   }
 
@@ -321,12 +327,21 @@ export class Planner {
     if (plan.pending.size > 0 || plan.pendingHeld.size > 0 || job.migration !== plan) return;
     const jobId = job.submit.jobId;
     const hosts = hostsOfPlan(job, plan);
-    job.placement = [...plan.placement];
     job.migration = undefined;
-    job.migrations++;
+    if (plan.kind === "freeze") {
+      job.state = "frozen";
+      job.placement = [];
+    } else {
+      job.placement = [...plan.placement];
+      job.migrations++;
+    }
     plan.span?.end({ [ATTR.pauseMs]: plan.maxPauseMs, [ATTR.snapshotBytes]: plan.snapshotBytes });
-    metrics.recordMigration({ pauseMs: plan.maxPauseMs, reason: plan.origin });
-    const release = message("barrier_release", { jobId, planId: plan.planId, placement: job.placement });
+    if (plan.kind === "migrate") metrics.recordMigration({ pauseMs: plan.maxPauseMs, reason: plan.origin });
+    const release = message("barrier_release", {
+      jobId,
+      planId: plan.planId,
+      placement: [...plan.placement],
+    });
     await Promise.all(
       hosts.map((host) =>
         this.opts.bus
@@ -336,12 +351,117 @@ export class Planner {
           ),
       ),
     );
-    this.opts.log.info(`job ${jobId}: migration ${plan.planId} done, pause ${plan.maxPauseMs.toFixed(1)} ms`);
-    await this.publishJobEvent(jobId, "migrated", {
-      placement: job.placement,
+    const done = { migrate: "migrated", freeze: "frozen", thaw: "thawed" }[plan.kind];
+    this.opts.log.info(`job ${jobId}: ${plan.planId} done (${done}), pause ${plan.maxPauseMs.toFixed(1)} ms`);
+    await this.publishJobEvent(jobId, done, {
+      ...(plan.kind === "freeze" ? {} : { placement: job.placement }),
       detail: `${plan.planId}: ${plan.reason}; pause ${plan.maxPauseMs.toFixed(1)} ms; ${plan.snapshotBytes} snapshot bytes`,
     });
     this.schedule();
+  }
+
+  /** An operator's `granny freeze`: every rank into the snapshot bucket at the next barrier. */
+  private async onFreezeRequest(m: MessageOf<"freeze_request">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    if (!job) throw new RejectedError(`no job ${m.jobId}`);
+    await this.startMigration(job, planFreeze(job, "frozen by an operator"));
+    return message("ack", {});
+  }
+
+  /** An operator's `granny thaw`: place the frozen job again and restore every rank there. */
+  private async onThawRequest(m: MessageOf<"thaw_request">): Promise<Message> {
+    const job = this.state.jobs.get(m.jobId);
+    if (!job) throw new RejectedError(`no job ${m.jobId}`);
+    if (job.state !== "frozen") throw new RejectedError(`job ${m.jobId} is ${job.state}, not frozen`);
+    const { jobId, kind, size, module, args, env } = job.submit;
+    const placement = this.policy.place(this.state.view(), { jobId, kind, size });
+    if (!placement)
+      throw new RejectedError(`no room for the ${size} ranks of job ${jobId} now; try again later`);
+    const plan = planThaw(job, placement, "thawed by an operator");
+    job.state = "running";
+    job.placement = [...placement];
+    job.migration = plan;
+    await this.publishJobEvent(jobId, "thaw-planned", { placement: job.placement, detail: plan.planId });
+    const byHost = new Map<string, number[]>();
+    placement.forEach((host, g) => {
+      byHost.set(host, [...(byHost.get(host) ?? []), g]);
+    });
+    const answers = await Promise.allSettled(
+      [...byHost].map(([host, granules]) =>
+        this.opts.bus.request(
+          subjects.host(host),
+          message("granules_thaw", {
+            jobId,
+            planId: plan.planId,
+            kind,
+            module,
+            args,
+            env,
+            granules,
+            placement: [...placement],
+          }),
+          ["granny.v1.ack"],
+          { timeoutMs: 10_000 },
+        ),
+      ),
+    );
+    const refused = answers.find((a): a is PromiseRejectedResult => a.status === "rejected");
+    if (refused) {
+      await this.finishJob(job, {
+        state: "failed",
+        error: `thaw ${plan.planId} failed: ${(refused.reason as Error).message}`,
+      });
+    }
+    return message("ack", {});
+  }
+
+  /**
+   * A host will go away after a grace period (a spot VM's notice, or `granny evict`): nothing new
+   * goes there, and its MPI ranks move at their next barrier, or their job freezes when there is
+   * nowhere to go. What is still there when the grace ends is lost, and its jobs fail.
+   */
+  private async onEvictRequest(m: MessageOf<"evict_request">): Promise<Message> {
+    const host = this.state.hosts.get(m.host);
+    if (!host?.alive) throw new RejectedError(`no live host ${m.host}`);
+    if (host.evictAt !== undefined) return message("ack", {});
+    host.evictAt = Date.now() + m.graceMs;
+    this.opts.log.warn(`host ${m.host} will be evicted in ${m.graceMs} ms`);
+    let decisions = this.policy.onEvictionNotice(this.state.view(), [m.host]);
+    // Policies that do not evacuate (bin-pack, batch) leave it to the spot policy: losing work
+    // that could have moved is never the better choice.
+    if (decisions.length === 0)
+      decisions = policyByName("spot").onEvictionNotice(this.state.view(), [m.host]);
+    for (const decision of decisions) {
+      const job = this.state.jobs.get(decision.jobId);
+      if (!job) continue;
+      try {
+        const plan =
+          decision.type === "freeze"
+            ? planFreeze(
+                job,
+                `host ${m.host} under eviction notice, nowhere to move: ${decision.reason}`,
+                "spot",
+              )
+            : planMigration(
+                this.state,
+                job,
+                decision.moves.map((mv) => ({ granule: mv.granule, to: mv.to })),
+                `host ${m.host} under eviction notice: ${explainDecision(decision)}`,
+                "spot",
+              );
+        await this.startMigration(job, plan);
+      } catch (err) {
+        this.opts.log.warn(`evacuating job ${decision.jobId} from ${m.host}: ${(err as Error).message}`);
+      }
+    }
+    setTimeout(() => void this.evicted(m.host), m.graceMs).unref();
+    return message("ack", {});
+  }
+
+  private async evicted(name: string): Promise<void> {
+    const reason = `host ${name} was evicted before its granules could leave`;
+    await this.failGranulesOn(name, reason);
+    this.opts.log.info(`host ${name}: eviction grace over`);
   }
 
   private async recordEnd(job: JobRecord, granule: number, end: GranuleEnd): Promise<void> {

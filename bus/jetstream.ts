@@ -98,6 +98,37 @@ export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
+/**
+ * Snapshots that must outlive a host (a frozen job, an evicted VM), named `<job>/<granule>`.
+ * The bucket's own digest guards the bytes in store; the snapshot format checks them again.
+ */
+export class SnapshotStore {
+  private constructor(private readonly store: ObjectStore) {}
+
+  static async open(bus: Bus): Promise<SnapshotStore> {
+    const objm = new Objm(bus.nc);
+    return new SnapshotStore(await objm.create(buckets.snapshots));
+  }
+
+  static nameOf(jobId: string, granule: number, part: "snapshot" | "lifecycle"): string {
+    return `${jobId}/${granule}/${part}`;
+  }
+
+  async put(name: string, bytes: Uint8Array): Promise<void> {
+    await this.store.putBlob({ name }, bytes);
+  }
+
+  async get(name: string): Promise<Uint8Array> {
+    const bytes = await this.store.getBlob(name);
+    if (!bytes) throw new BusError(`snapshot ${name} is not in the snapshot store`);
+    return bytes;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.store.delete(name).catch(() => undefined);
+  }
+}
+
 /** Content-addressed store of WebAssembly modules: put once, fetched by every host that runs it. */
 export class ModuleStore {
   private constructor(private readonly store: ObjectStore) {}

@@ -22,7 +22,7 @@ export const GRANULE_STATES = [
 export type GranuleState = (typeof GRANULE_STATES)[number];
 
 export const JOB_KINDS = ["wasi", "mpi", "omp"] as const;
-export const JOB_STATES = ["queued", "running", "finished", "failed"] as const;
+export const JOB_STATES = ["queued", "running", "frozen", "finished", "failed"] as const;
 export const GRANULE_OUTCOMES = ["exited", "trapped", "failed", "lost"] as const;
 
 const moduleRef = s.object({
@@ -175,6 +175,20 @@ const definitions = {
    * as a snapshot) and the host's routes follow the plan's placement.
    */
   job_held: s.object({ jobId: s.string(), planId: s.string(), host: s.string() }),
+  /**
+   * Planner -> host: restore these granules of a frozen job from the snapshot bucket, parked at
+   * the barrier they were frozen in, under the new placement.
+   */
+  granules_thaw: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    kind: s.oneOf(JOB_KINDS),
+    module: moduleRef,
+    args: s.array(s.string()),
+    env: s.record(s.string()),
+    granules: s.array(s.int()),
+    placement: s.array(s.string()),
+  }),
   /** Host -> planner: a moved granule is restored here (or frozen into the bucket), waiting at its barrier. */
   granule_moved: s.object({
     jobId: s.string(),

@@ -4,16 +4,19 @@ import { basename } from "node:path";
 import type { Command } from "commander";
 import {
   clusterStatus,
+  evictHost,
   followEvents,
+  freezeJob,
   type JobKind,
   killJob,
   migrateGranule,
   submitJob,
+  thawJob,
   waitJob,
 } from "../../actors/mod.js";
 import { type Bus, connectBus } from "../../bus/mod.js";
 import { formatEvent } from "./format-event.js";
-import { nonNegativeInt, positiveInt, writeOutput } from "./options.js";
+import { duration, nonNegativeInt, positiveInt, writeOutput } from "./options.js";
 
 export interface SubmitFlags {
   readonly n: number;
@@ -122,6 +125,51 @@ export function jobCommands(program: Command): void {
       try {
         await migrateGranule(bus, jobId, opts.rank, opts.to);
         process.stdout.write(`rank ${opts.rank} of ${jobId} moves to ${opts.to} at its next barrier\n`);
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("freeze")
+    .description("freeze an MPI job at its next barrier: snapshots kept in the bucket, its slots freed")
+    .argument("<job>", "job id")
+    .action(async (jobId: string) => {
+      const bus = await connectBus({ name: "freeze" });
+      try {
+        await freezeJob(bus, jobId);
+        process.stdout.write(`${jobId} freezes at its next barrier\n`);
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("thaw")
+    .description("place a frozen job again (on any hosts) and resume it from its snapshots")
+    .argument("<job>", "job id")
+    .action(async (jobId: string) => {
+      const bus = await connectBus({ name: "thaw" });
+      try {
+        await thawJob(bus, jobId);
+        process.stdout.write(`${jobId} is being restored\n`);
+      } finally {
+        await bus.close();
+      }
+    });
+
+  program
+    .command("evict")
+    .description(
+      "a host goes away after the grace period: its MPI ranks move (or their jobs freeze) before then",
+    )
+    .argument("<host>", "host name")
+    .option("--grace <duration>", "time until the host goes away (60s, 2m, 500ms)", duration, 60_000)
+    .action(async (host: string, opts: { grace: number }) => {
+      const bus = await connectBus({ name: "evict" });
+      try {
+        await evictHost(bus, host, opts.grace);
+        process.stdout.write(`${host} is under eviction notice for ${opts.grace} ms\n`);
       } finally {
         await bus.close();
       }

@@ -9,10 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   clusterStatus,
   createLogger,
+  evictHost,
   followEvents,
+  freezeJob,
   LocalCluster,
   migrateGranule,
   submitJob,
+  thawJob,
   waitJob,
 } from "../../actors/mod.js";
 import type { Bus, MessageOf } from "../../bus/mod.js";
@@ -115,6 +118,54 @@ describe("migrating MPI ranks between host processes", () => {
     expect(lifecycle.filter((t) => t.endsWith("snapshotting>migrating"))).toHaveLength(3);
     expect(lifecycle.filter((t) => t.endsWith("restoring>atBarrier"))).toHaveLength(3);
     expect(lifecycle.at(-1)).toBe(`${away}:running>finished`);
+  }, 120_000);
+
+  it("freezes a job into the snapshot bucket, frees its slots, and thaws it to the same output", async () => {
+    const { jobId } = await submitJob(bus, {
+      module,
+      name: "barriers.wasm",
+      size: 4,
+      args: [ITERATIONS, PACE_US],
+    });
+    let out = "";
+    const finished = waitJob(bus, jobId, {
+      onOutput: (_g, stream, data) => {
+        if (stream === "stdout") out += Buffer.from(data).toString();
+      },
+    });
+    await nthJobEvent(jobId, "placed", 1);
+    await freezeJob(bus, jobId);
+    await nthJobEvent(jobId, "frozen", 1);
+    const status = await clusterStatus(bus);
+    expect(status.jobs.find((j) => j.id === jobId)?.state).toBe("frozen");
+    expect(status.hosts.reduce((n, h) => n + h.used, 0)).toBe(0);
+    await thawJob(bus, jobId);
+    await nthJobEvent(jobId, "thawed", 1);
+    expect(await finished).toEqual({ state: "finished", exitCode: 0 });
+    expect(out).toBe(native);
+  }, 120_000);
+
+  it("moves the ranks off a host under eviction notice before the grace ends", async () => {
+    const { jobId } = await submitJob(bus, {
+      module,
+      name: "barriers.wasm",
+      size: 4,
+      args: [ITERATIONS, PACE_US],
+    });
+    let out = "";
+    const finished = waitJob(bus, jobId, {
+      onOutput: (_g, stream, data) => {
+        if (stream === "stdout") out += Buffer.from(data).toString();
+      },
+    });
+    await nthJobEvent(jobId, "placed", 1);
+    const host = (await runningOn(jobId))[0] as string;
+    await evictHost(bus, host, 30_000);
+    const moved = await nthJobEvent(jobId, "migrated", 1);
+    expect(moved.placement).not.toContain(host);
+    expect(moved.detail).toContain("eviction");
+    expect(await finished).toEqual({ state: "finished", exitCode: 0 });
+    expect(out).toBe(native);
   }, 120_000);
 
   it("refuses a migration that cannot be carried out, and the job runs on", async () => {
