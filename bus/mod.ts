@@ -19,7 +19,14 @@ export {
   UnsupportedVersionError,
 } from "./errors.js";
 export type { ReplayOptions } from "./jetstream.js";
-export { DurablePublisher, ensureJobsStream, ModuleStore, replay, SnapshotStore, sha256Hex } from "./jetstream.js";
+export {
+  DurablePublisher,
+  ensureJobsStream,
+  ModuleStore,
+  replay,
+  SnapshotStore,
+  sha256Hex,
+} from "./jetstream.js";
 export type { GranuleState, Message, MessageByType, MessageName, MessageOf, TypeName } from "./protocol.js";
 export {
   GRANULE_OUTCOMES,
