@@ -103,6 +103,7 @@ export interface TransportHost {
  * MPI libraries' busy-polling does, without burning a core for long when nothing comes.
  */
 const SPIN_MS = 0.05;
+const EMPTY = new Uint8Array(0);
 /**
  * With more ranks on this host than cores, a polling rank takes the core its partner needs
  * (OpenMPI yields in that case too): poll only briefly before sleeping.
@@ -372,6 +373,7 @@ export class RankTransport {
     if (msg.sync) this.sendAck(msg);
   }
 
+  /** Tells a synchronous sender that its message was matched. */
   private sendAck(msg: Incoming): void {
     const header: RecordHeader = {
       kind: RecordKind.ack,
@@ -383,32 +385,19 @@ export class RankTransport {
       offset: 0,
       flags: 0,
     };
-    // Acks go through the same queue discipline as data so they are never lost to a full ring.
-    const ack: Outgoing = {
-      dest: msg.src,
-      ctx: msg.ctx,
-      tag: 0,
-      msgId: -1,
-      sync: false,
-      source: { bytes: new Uint8Array(0) },
-      total: 0,
-      sent: 0,
-      written: false,
-      acked: true,
-    };
-    const queue = this.outQueues.get(msg.src);
-    if ((queue === undefined || queue.length === 0) && this.writeRecord(msg.src, header, new Uint8Array(0)))
-      return;
-    this.pendingAcks.push({ ack, header });
+    // An ack that finds the sender's inbox full waits here, so it is never lost; order with
+    // data does not matter (acks are matched by message id).
+    if (this.pendingAcks.length === 0 && this.writeRecord(msg.src, header, EMPTY)) return;
+    this.pendingAcks.push({ dest: msg.src, header });
   }
 
-  private readonly pendingAcks: { ack: Outgoing; header: RecordHeader }[] = [];
+  private readonly pendingAcks: { readonly dest: number; readonly header: RecordHeader }[] = [];
 
   private flushAcks(): boolean {
     let moved = false;
     while (this.pendingAcks.length > 0) {
-      const first = this.pendingAcks[0] as { ack: Outgoing; header: RecordHeader };
-      if (!this.writeRecord(first.ack.dest, first.header, new Uint8Array(0))) break;
+      const first = this.pendingAcks[0] as { dest: number; header: RecordHeader };
+      if (!this.writeRecord(first.dest, first.header, EMPTY)) break;
       this.pendingAcks.shift();
       moved = true;
     }
