@@ -49,7 +49,8 @@ async function expectAgreement(name: string, threads: number, env: Record<string
   const granny = await runUnderGranny(wasm, threads, { env });
   const reference = await runNatively(native, threads, env);
   expect(reference.code, `native ${name} with ${threads} threads: ${reference.stderr}`).toBe(0);
-  expect(granny.outcome, `granny ${name} with ${threads} threads: ${granny.stderr}`).toEqual({
+  const said = `granny ${name} with ${threads} threads: ${JSON.stringify(granny.outcome)} ${granny.stderr}`;
+  expect(granny.outcome, said).toEqual({
     kind: "exited",
     code: 0,
   });

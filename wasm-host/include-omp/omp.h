@@ -80,6 +80,27 @@ int omp_test_nest_lock(omp_nest_lock_t *lock);
 double omp_get_wtime(void);
 double omp_get_wtick(void);
 
+/* Teams, devices, cancellation and binding: granny runs on the host device only, without
+ * teams constructs, cancellation or thread binding; these answer accordingly. */
+typedef enum omp_proc_bind_t {
+  omp_proc_bind_false = 0,
+  omp_proc_bind_true = 1,
+  omp_proc_bind_master = 2,
+  omp_proc_bind_close = 3,
+  omp_proc_bind_spread = 4
+} omp_proc_bind_t;
+int omp_get_num_teams(void);
+int omp_get_team_num(void);
+int omp_get_cancellation(void);
+omp_proc_bind_t omp_get_proc_bind(void);
+int omp_get_supported_active_levels(void);
+int omp_get_max_task_priority(void);
+int omp_get_num_devices(void);
+int omp_get_default_device(void);
+void omp_set_default_device(int device_num);
+int omp_get_initial_device(void);
+int omp_is_initial_device(void);
+
 #ifdef __cplusplus
 }
 #endif

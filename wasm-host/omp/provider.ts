@@ -211,6 +211,18 @@ export function createImports(ctx: ImportContext): ProviderImports {
     // The host-wide clock (each worker's performance.now() has its own origin), from the job's start.
     omp_get_wtime: () => (performance.timeOrigin + performance.now() - data.clockBase) / 1000,
     omp_get_wtick: () => 1e-6,
+    // The host is the only device, there are no teams constructs, no cancellation, no binding.
+    omp_get_num_teams: () => 1,
+    omp_get_team_num: () => 0,
+    omp_get_cancellation: () => 0,
+    omp_get_proc_bind: () => 0,
+    omp_get_supported_active_levels: () => 1,
+    omp_get_max_task_priority: () => 0,
+    omp_get_num_devices: () => 0,
+    omp_get_default_device: () => 0,
+    omp_set_default_device: () => undefined,
+    omp_get_initial_device: () => 0,
+    omp_is_initial_device: () => 1,
   };
 
   return {

@@ -91,6 +91,17 @@ export const OMP_FUNCTIONS = [
   "omp_test_nest_lock",
   "omp_get_wtime",
   "omp_get_wtick",
+  "omp_get_num_teams",
+  "omp_get_team_num",
+  "omp_get_cancellation",
+  "omp_get_proc_bind",
+  "omp_get_supported_active_levels",
+  "omp_get_max_task_priority",
+  "omp_get_num_devices",
+  "omp_get_default_device",
+  "omp_set_default_device",
+  "omp_get_initial_device",
+  "omp_is_initial_device",
 ] as const;
 
 export type OmpFunctionName = (typeof OMP_FUNCTIONS)[number];

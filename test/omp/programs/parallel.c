@@ -38,6 +38,8 @@ int main(void) {
     shared_sum += private_x;
   }
   CHECK(shared_sum == 5 * team + team * (team - 1) / 2, "firstprivate sum %d", shared_sum);
+  CHECK(omp_get_num_teams() == 1 && omp_get_team_num() == 0, "teams");
+  CHECK(omp_is_initial_device() && omp_get_cancellation() == 0, "device/cancellation");
   printf("parallel ok\n");
   return 0;
 }
