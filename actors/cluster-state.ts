@@ -142,7 +142,8 @@ export class ClusterState {
   static outcome(
     job: JobRecord,
   ): { state: "finished" | "failed"; exitCode?: number; error?: string } | undefined {
-    if (job.ended.size < job.submit.size) return undefined;
+    // An OpenMP job may have grown (elastic scale-up): its placement says how many threads it has.
+    if (job.ended.size < Math.max(job.submit.size, job.placement.length)) return undefined;
     return (
       ClusterState.failureOf(job) ?? {
         state: "finished",

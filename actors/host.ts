@@ -28,7 +28,9 @@ import {
   MpiRouter,
   mpiProviderUrl,
   mpiRefusal,
+  type OpenMpJobHandle,
   runGranule,
+  startOpenMpJob,
 } from "../wasm-host/mod.js";
 import { GranuleLifecycle } from "./granule.js";
 import { instrumentOffThread } from "./instrument.js";
@@ -42,6 +44,7 @@ export const HOST_ACCEPTS = [
   "granny.v1.snapshot_transfer",
   "granny.v1.barrier_release",
   "granny.v1.granules_thaw",
+  "granny.v1.scale_up",
 ] as const;
 
 /** A rank busy computing never looks at the abort flag: after this grace it is stopped, as mpirun would. */
@@ -84,6 +87,10 @@ interface Restore {
 interface HostJob {
   readonly spec: JobSpec;
   readonly router?: MpiRouter;
+  /** An OpenMP job: its threads are granules of one job run over one shared memory. */
+  omp?: OpenMpJobHandle;
+  /** Resolves once the OpenMP job runs (a scale-up may arrive while its module is still loading). */
+  ompStarted?: Promise<OpenMpJobHandle | undefined>;
   /** The migration this host takes part in, and when its routes follow the plan's placement. */
   plan?: { readonly planId: string; readonly placement: readonly string[]; ready: Promise<void> };
 }
@@ -166,7 +173,10 @@ export class HostActor {
         timeoutMs: 2000,
       })
       .catch(() => undefined);
-    await Promise.all([...this.granules.values()].map((g) => g.handle?.kill()));
+    await Promise.all([
+      ...[...this.granules.values()].map((g) => g.handle?.kill()),
+      ...[...this.jobs.values()].map((j) => j.omp?.kill()),
+    ]);
   }
 
   private handle(msg: Message & { type: (typeof HOST_ACCEPTS)[number] }): Message | Promise<Message> {
@@ -177,6 +187,7 @@ export class HostActor {
       .with({ type: "granny.v1.snapshot_transfer" }, (m) => this.onSnapshotTransfer(m))
       .with({ type: "granny.v1.barrier_release" }, (m) => this.onBarrierRelease(m))
       .with({ type: "granny.v1.granules_thaw" }, (m) => this.onThaw(m))
+      .with({ type: "granny.v1.scale_up" }, (m) => this.onScaleUp(m))
       .exhaustive();
   }
 
@@ -242,10 +253,12 @@ export class HostActor {
       if (this.granules.has(key)) throw new RejectedError(`granule ${key} already runs here`);
     }
     const job = this.jobs.get(m.jobId) ?? this.addJob(m, m.placement);
-    for (const granule of m.granules) {
-      const g = this.addGranule(m.jobId, granule);
-      void this.run(g, job);
+    const granules = m.granules.map((granule) => this.addGranule(m.jobId, granule));
+    if (m.kind === "omp") {
+      void this.runOpenMp(job, granules);
+      return message("ack", {});
     }
+    for (const g of granules) void this.run(g, job);
     return message("ack", {});
   }
 
@@ -325,6 +338,7 @@ export class HostActor {
       g.stopReason = m.reason;
       void g.handle?.kill();
     }
+    void this.jobs.get(m.jobId)?.omp?.kill();
     return message("ack", {});
   }
 
@@ -405,6 +419,116 @@ export class HostActor {
         : { outcome: outcome.kind === "trapped" ? "trapped" : "failed", reason: outcome.message },
     );
     await this.reportEnd(g, outcome);
+  }
+
+  /**
+   * An OpenMP job: one run over a shared memory whose threads are the job's granules. Thread 0
+   * runs main; team threads come and go with parallel regions; the planner may add vCPUs
+   * (scale_up), which the next fork whose size the program left to the runtime uses.
+   */
+  private async runOpenMp(job: HostJob, granules: RunningGranule[]): Promise<void> {
+    const { spec } = job;
+    const main = granules[0];
+    if (!main) return;
+    const pumps = {
+      stdout: new OutputPump((data) => this.publishOutput(main, "stdout", data)),
+      stderr: new OutputPump((data) => this.publishOutput(main, "stderr", data)),
+    };
+    let outcome: GranuleOutcome;
+    let started: (h: OpenMpJobHandle | undefined) => void = () => {};
+    job.ompStarted = new Promise((resolve) => {
+      started = resolve;
+    });
+    try {
+      for (const g of granules) g.lifecycle.apply({ type: "LOAD" });
+      const bytes = await this.moduleBytes(spec.module.hash);
+      const handle = startOpenMpJob({
+        module: bytes,
+        threads: granules.length,
+        args: [spec.module.name, ...spec.args],
+        env: spec.env,
+        name: spec.jobId,
+        onStdout: (b) => pumps.stdout.write(b),
+        onStderr: (b) => pumps.stderr.write(b),
+        onThreadsChanged: (e) =>
+          void this.publisher
+            .publish(
+              subjects.jobEvent(spec.jobId, "job"),
+              message("job_event", {
+                jobId: spec.jobId,
+                event: "threads-changed",
+                at: e.at,
+                detail: `${e.from} -> ${e.to} threads from this parallel region on (host ${this.opts.name})`,
+              }),
+            )
+            .catch(() => undefined),
+      });
+      job.omp = handle;
+      started(handle);
+      for (const g of granules) g.lifecycle.apply({ type: "STARTED" });
+      outcome = await handle.done;
+    } catch (err) {
+      outcome = { kind: "failed", reason: "bad-launch", message: (err as Error).message };
+    }
+    started(undefined);
+    job.omp = undefined;
+    await Promise.all([pumps.stdout.close(), pumps.stderr.close()]);
+    // Every thread granule of the job (including those added by scale-ups) ends with the job.
+    const threads = [...this.granules.values()].filter((g) => g.jobId === spec.jobId);
+    for (const g of threads) {
+      if (outcome.kind === "exited") g.lifecycle.apply({ type: "EXIT", code: outcome.code });
+      else
+        g.lifecycle.apply({
+          type: "FAIL",
+          reason: outcome.kind === "suspended" ? "suspended" : outcome.message,
+        });
+    }
+    for (const g of threads) {
+      await this.forget(g);
+      g.trace.end(
+        outcome.kind === "exited"
+          ? { exitCode: outcome.code }
+          : {
+              outcome: outcome.kind === "trapped" ? "trapped" : "failed",
+              reason: "message" in outcome ? outcome.message : "",
+            },
+      );
+      await this.reportEnd(g, outcome);
+    }
+  }
+
+  /** The planner's elastic policy gives a running OpenMP job more vCPUs on this host. */
+  private async onScaleUp(m: MessageOf<"scale_up">): Promise<Message> {
+    const job = this.jobs.get(m.jobId);
+    const omp = await job?.ompStarted;
+    if (!job || !omp) throw new RejectedError(`no running OpenMP job ${m.jobId} here`);
+    const threads = [...this.granules.values()].filter((g) => g.jobId === m.jobId).length;
+    if (m.threads <= threads) throw new RejectedError(`job ${m.jobId} already has ${threads} threads`);
+    const added = m.threads - threads;
+    if (this.granules.size + added > this.opts.slots) {
+      throw new RejectedError(
+        `host ${this.opts.name} has ${this.opts.slots - this.granules.size} free slots, not ${added}`,
+      );
+    }
+    const granules = Array.from({ length: added }, (_, i) => this.addGranule(m.jobId, threads + i));
+    for (const g of granules) g.lifecycle.apply({ type: "LOAD" });
+    await omp.scaleTo(m.threads);
+    for (const g of granules) g.lifecycle.apply({ type: "STARTED" });
+    this.opts.log.info(`job ${m.jobId}: ${threads} -> ${m.threads} threads (${m.reason})`);
+    return message("ack", {});
+  }
+
+  private readonly bytesByHash = new Map<string, Promise<Uint8Array>>();
+  private moduleBytes(hash: string): Promise<Uint8Array> {
+    let bytes = this.bytesByHash.get(hash);
+    if (!bytes) {
+      const store = this.modules;
+      if (!store) throw new Error("host is not started");
+      bytes = store.get(hash);
+      this.bytesByHash.set(hash, bytes);
+      bytes.catch(() => this.bytesByHash.delete(hash));
+    }
+    return bytes;
   }
 
   /** Drops a granule that left this host; the job's record goes with its last granule, unless a migration still needs it. */

@@ -553,6 +553,7 @@ export class Planner {
         );
       }
       await this.rebalance();
+      if (this.state.queue.length === 0) await this.scaleUpIdle();
       return placed;
     });
     this.scheduling = pass.then(
@@ -587,6 +588,41 @@ export class Planner {
         this.opts.log.warn(
           `policy migration of ${decision.jobId} not carried out: ${(err as Error).message}`,
         );
+      }
+    }
+  }
+
+  /**
+   * vCPUs that the queue cannot use: the policy may give them to running OpenMP jobs on the same
+   * host (elastic), effective at each job's next parallel region.
+   */
+  private async scaleUpIdle(): Promise<void> {
+    const view = this.state.view();
+    const idle = view.hosts
+      .filter((h) => h.evicting !== true && h.slots > [...h.used.values()].reduce((a, b) => a + b, 0))
+      .map((h) => h.name);
+    if (idle.length === 0) return;
+    for (const decision of this.policy.onVcpusFreed(view, idle)) {
+      const job = this.state.jobs.get(decision.jobId);
+      if (job?.state !== "running" || job.submit.kind !== "omp") continue;
+      try {
+        await this.opts.bus.request(
+          subjects.host(decision.host),
+          message("scale_up", {
+            jobId: decision.jobId,
+            threads: decision.toThreads,
+            reason: decision.reason,
+          }),
+          ["granny.v1.ack"],
+          { timeoutMs: 10_000 },
+        );
+        job.placement = Array.from({ length: decision.toThreads }, () => decision.host);
+        await this.publishJobEvent(decision.jobId, "scaled", {
+          placement: job.placement,
+          detail: `${decision.fromThreads} -> ${decision.toThreads} threads: ${decision.reason}`,
+        });
+      } catch (err) {
+        this.opts.log.warn(`scaling up ${decision.jobId}: ${(err as Error).message}`);
       }
     }
   }

@@ -94,6 +94,8 @@ const definitions = {
   }),
   /** Planner -> host: stop every granule of a job (it failed elsewhere, or was killed). */
   job_stop: s.object({ jobId: s.string(), reason: s.string() }),
+  /** Planner -> host: an OpenMP job may use `threads` vCPUs from its next parallel region on. */
+  scale_up: s.object({ jobId: s.string(), threads: s.int(), reason: s.string() }),
   /** Host -> planner: a granule ended. */
   granule_ended: s.object({
     jobId: s.string(),

@@ -23,6 +23,8 @@ export type { GranuleLaunch, GranuleResourceLimits } from "./launch.js";
 export { type CompiledModule, ModuleCache, moduleHash } from "./module-cache.js";
 // The sub-rooms' own entries, so that the rest of the project needs only this one.
 export * from "./mpi/mod.js";
+export * from "./omp/mod.js";
+export * from "./omp-toolchain/mod.js";
 export type { FailureReason, GranuleOutcome } from "./outcome.js";
 export * from "./snapshot/mod.js";
 export * from "./toolchain/mod.js";

@@ -58,6 +58,7 @@ const samples: { [N in MessageName]: Omit<MessageOf<N>, "type"> } = {
     placement: ["h1", "h1"],
   },
   job_stop: { jobId: "j1", reason: "killed" },
+  scale_up: { jobId: "j1", threads: 4, reason: "idle vCPUs" },
   granule_ended: { jobId: "j1", granule: 0, host: "h1", outcome: "exited", exitCode: 0 },
   lifecycle: { jobId: "j1", granule: 0, host: "h1", from: "running", to: "finished", event: "exit", at: 5 },
   job_event: { jobId: "j1", event: "placed", at: 5, placement: ["h1"] },
