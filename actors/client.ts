@@ -13,7 +13,7 @@ import {
   replay,
   subjects,
 } from "../bus/mod.js";
-import { checkMpiImports, mpiRefusal } from "../wasm-host/mod.js";
+import { checkMpiImports, isOpenMpModule, mpiRefusal } from "../wasm-host/mod.js";
 import type { JobKind } from "./cluster-state.js";
 
 export interface SubmitOptions {
@@ -35,7 +35,7 @@ export function newJobId(): string {
 export function detectKind(module: WebAssembly.Module): JobKind {
   const imports = WebAssembly.Module.imports(module);
   if (imports.some((i) => i.module === "mpi")) return "mpi";
-  if (imports.some((i) => i.name.startsWith("__kmpc_") || i.name.startsWith("omp_"))) return "omp";
+  if (isOpenMpModule(module)) return "omp";
   return "wasi";
 }
 

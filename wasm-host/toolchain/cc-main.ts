@@ -2,6 +2,7 @@
 // Returns the process exit status; diagnostics go to stderr as clang printed them.
 
 import { readFile } from "node:fs/promises";
+import { compileOpenMp, OpenMpCompileError } from "../omp-toolchain/mod.js";
 import { checkMpiImports, mpiRefusal } from "./check-imports.js";
 import { CompileError, compileMpi } from "./compile.js";
 
@@ -26,7 +27,8 @@ export async function ccMain(argv: readonly string[]): Promise<number> {
       process.stdout.write(
         "usage: granny cc [-o out.wasm] file.c ... [clang flags]\n" +
           "Compiles MPI programs (C or C++) to WebAssembly for granny: clang-19 --target=wasm32-wasi -O3 -msimd128\n" +
-          "with granny's mpi.h. Later flags override the defaults.\n",
+          "with granny's mpi.h. Later flags override the defaults.\n" +
+          "With -fopenmp: an OpenMP program (threads over one shared memory) with granny's OpenMP runtime.\n",
       );
       return 0;
     } else if (!arg.startsWith("-") && SOURCE.test(arg)) {
@@ -36,6 +38,12 @@ export async function ccMain(argv: readonly string[]): Promise<number> {
     }
   }
   try {
+    if (flags.includes("-fopenmp")) {
+      // OpenMP programs: threads over one shared memory, with granny's OpenMP runtime.
+      const omp = await compileOpenMp({ sources, output, flags: flags.filter((f) => f !== "-fopenmp") });
+      if (omp.diagnostics !== "") process.stderr.write(omp.diagnostics);
+      return 0;
+    }
     const result = await compileMpi({ sources, output, flags });
     if (result.diagnostics !== "") process.stderr.write(result.diagnostics);
     const refusal = mpiRefusal(checkMpiImports(await readFile(output)));
@@ -43,7 +51,9 @@ export async function ccMain(argv: readonly string[]): Promise<number> {
       process.stderr.write(`granny cc: warning: ${output} would be refused at submit: ${refusal}\n`);
     return 0;
   } catch (e) {
-    process.stderr.write(`${e instanceof CompileError ? e.message : String(e)}\n`);
+    process.stderr.write(
+      `${e instanceof CompileError || e instanceof OpenMpCompileError ? e.message : String(e)}\n`,
+    );
     return 1;
   }
 }
