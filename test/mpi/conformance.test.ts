@@ -26,6 +26,7 @@ const PROGRAM_NAMES = [
   "icollectives",
   "pack",
   "attributes",
+  "neighbor",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

@@ -5,6 +5,7 @@
 import { IN_PLACE } from "./abi.js";
 import { collectiveAlgorithms, type Started } from "./collective-algorithms.js";
 import type { HostCall, HostCalls } from "./imports-types.js";
+import { neighborAlgorithms } from "./neighbor.js";
 import { Coll, MpiRank, type Request } from "./rank.js";
 import type { CommState } from "./state.js";
 import { advanceSteps, type Ready, runSteps, type Steps } from "./steps.js";
@@ -268,6 +269,11 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
   const [scanCall, iscan] = both((sb: number, rb: number, n: number, t: number, op: number, comm: number) =>
     scan(sb, rb, n, t, op, comm, false),
   );
+  const neighbor = neighborAlgorithms(rank);
+  const [neighborAllgather, ineighborAllgather] = both(neighbor.allgather);
+  const [neighborAllgatherv, ineighborAllgatherv] = both(neighbor.allgatherv);
+  const [neighborAlltoall, ineighborAlltoall] = both(neighbor.alltoall);
+  const [neighborAlltoallv, ineighborAlltoallv] = both(neighbor.alltoallv);
   const [exscanCall, iexscan] = both(
     (sb: number, rb: number, n: number, t: number, op: number, comm: number) =>
       scan(sb, rb, n, t, op, comm, true),
@@ -306,5 +312,13 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
     MPI_Iscan: iscan,
     MPI_Exscan: exscanCall,
     MPI_Iexscan: iexscan,
+    MPI_Neighbor_allgather: neighborAllgather,
+    MPI_Ineighbor_allgather: ineighborAllgather,
+    MPI_Neighbor_allgatherv: neighborAllgatherv,
+    MPI_Ineighbor_allgatherv: ineighborAllgatherv,
+    MPI_Neighbor_alltoall: neighborAlltoall,
+    MPI_Ineighbor_alltoall: ineighborAlltoall,
+    MPI_Neighbor_alltoallv: neighborAlltoallv,
+    MPI_Ineighbor_alltoallv: ineighborAlltoallv,
   };
 }

@@ -103,7 +103,7 @@ function newComm(
   };
 }
 
-function cartCoords(cart: CartTopology, rank: number): number[] {
+export function cartCoords(cart: CartTopology, rank: number): number[] {
   const coords = new Array<number>(cart.dims.length).fill(0);
   let r = rank;
   for (let i = cart.dims.length - 1; i >= 0; i--) {
@@ -114,7 +114,7 @@ function cartCoords(cart: CartTopology, rank: number): number[] {
   return coords;
 }
 
-function cartRank(cart: CartTopology, coords: readonly number[]): number {
+export function cartRank(cart: CartTopology, coords: readonly number[]): number {
   let r = 0;
   for (let i = 0; i < cart.dims.length; i++) {
     const d = cart.dims[i] as number;

@@ -272,13 +272,14 @@ export class MpiRank {
   }
 
   /** Posts the receive of collective seq's next message from rank; the box fills on arrival. */
-  postCollRecv(c: CommState, rank: number, seq: number): { msg: Incoming | undefined } {
+  postCollRecv(c: CommState, rank: number, seq: number, kind?: number): { msg: Incoming | undefined } {
     const box: { msg: Incoming | undefined } = { msg: undefined };
     this.transport.post({
       ctx: c.ctx + 1,
       src: this.worldOf(c, rank),
-      tag: seq << COLL_KIND_BITS,
-      tagMask: ~((1 << COLL_KIND_BITS) - 1),
+      // With a kind, only that kind matches (neighbourhood collectives tell directions apart by it).
+      tag: (seq << COLL_KIND_BITS) | (kind ?? 0),
+      tagMask: kind === undefined ? ~((1 << COLL_KIND_BITS) - 1) : -1,
       directPtr: -1,
       capacity: Number.MAX_SAFE_INTEGER,
       onComplete: (msg) => {
@@ -413,5 +414,6 @@ export const COLLECTIVE_NAMES: Readonly<Record<number, string>> = {
   15: "MPI_Exscan",
   16: "a communicator constructor",
   17: "MPI_Reduce_scatter_block",
+  ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [20 + i, "a neighbourhood collective"])),
   18: "MPI_Barrier (quiescing for a migration)",
 };

@@ -20,8 +20,9 @@ export function* recvSteps(
   what: string,
   expected: number | undefined,
   seq: number,
+  exactKind = false,
 ): Steps<Uint8Array> {
-  const box = rank.postCollRecv(c, from, seq);
+  const box = rank.postCollRecv(c, from, seq, exactKind ? kind : undefined);
   if (box.msg === undefined) yield () => box.msg !== undefined;
   return rank.checkColl(box.msg as Incoming, from, kind, what, expected);
 }
