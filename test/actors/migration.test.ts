@@ -22,7 +22,7 @@ import type { Bus, MessageOf } from "../../bus/mod.js";
 import { compileMpi } from "../../wasm-host/mod.js";
 
 const exec = promisify(execFile);
-const SOURCE = "test/actors/programs/mpi_barriers.c";
+const SOURCE = "examples/mpi/timesteps.c";
 const ITERATIONS = "1500";
 const PACE_US = "4000";
 

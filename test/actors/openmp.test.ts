@@ -11,7 +11,7 @@ import type { Bus } from "../../bus/mod.js";
 import { compileOpenMp } from "../../wasm-host/mod.js";
 
 const exec = promisify(execFile);
-const SOURCE = "test/actors/programs/omp_elastic.c";
+const SOURCE = "examples/omp/phases.c";
 
 let cluster: LocalCluster;
 let bus: Bus;

@@ -1,7 +1,8 @@
-// Many barriers with point-to-point traffic between them, state on the stack, the heap and in
-// globals, so that a rank moved at any barrier must carry all of it. Iterations are paced so
-// that an operator has time to ask for migrations while it runs. Rank 0 prints a digest per
-// phase; every rank checks what it received.
+// Time steps with point-to-point traffic and a barrier each: a program whose ranks granny can
+// migrate at any step. State lives on the stack, the heap and in globals, so a rank moved at a
+// barrier must carry all of it. Steps are paced (argv[2] microseconds) so that an operator has
+// time to ask for migrations while it runs. Rank 0 prints a digest every 25 steps; every rank
+// checks what it received.  Usage: timesteps [steps] [pace_us]
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
