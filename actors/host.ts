@@ -2,6 +2,8 @@
 // starts the granules the planner places here (each in its own worker thread), publishes every
 // lifecycle transition and the granules' output to the jobs stream, and reports each granule's
 // end to the planner. Nothing a granule does can take the host down.
+
+import type { Context } from "@opentelemetry/api";
 import { match } from "ts-pattern";
 import {
   type Bus,
@@ -16,7 +18,16 @@ import {
   SnapshotStore,
   subjects,
 } from "../bus/mod.js";
-import { type GaugeSample, GranuleTrace, metrics } from "../observability/mod.js";
+import {
+  ATTR,
+  captureContext,
+  type GaugeSample,
+  GranuleTrace,
+  inContext,
+  metrics,
+  SPAN,
+  withSpan,
+} from "../observability/mod.js";
 import {
   checkMpiImports,
   decodeSnapshot,
@@ -100,7 +111,13 @@ interface RunningGranule {
   readonly granule: number;
   readonly lifecycle: GranuleLifecycle;
   /** Where this granule goes at its next barrier. */
-  moving?: { readonly planId: string; readonly to: string; readonly placement: readonly string[] };
+  moving?: {
+    readonly planId: string;
+    readonly to: string;
+    readonly placement: readonly string[];
+    /** The migration's trace context from the plan message: snapshot and transfer spans join it. */
+    readonly trace: Context;
+  };
   readonly trace: GranuleTrace;
   /** Lifecycle events and output, published in order. */
   readonly events: SerialQueue;
@@ -586,7 +603,7 @@ export class HostActor {
     }
     for (const mv of leaving) {
       const g = this.granules.get(`${m.jobId}/${mv.granule}`) as RunningGranule;
-      g.moving = { planId: m.planId, to: mv.to, placement: m.placement };
+      g.moving = { planId: m.planId, to: mv.to, placement: m.placement, trace: captureContext() };
       // A move to no host is a freeze: the snapshot goes to the bucket.
       g.lifecycle.apply(mv.to === "" ? { type: "FREEZE" } : { type: "MIGRATE", to: mv.to });
       g.handle?.requestSnapshot();
@@ -622,7 +639,14 @@ export class HostActor {
       if (!moving) throw new Error("suspended without a migration to carry out");
       g.lifecycle.apply({ type: "CONTROL_POINT" });
       g.lifecycle.apply({ type: "SNAPSHOT_TAKEN" });
-      const bytes = encodeSnapshot(snapshot);
+      const attrs = { [ATTR.jobId]: g.jobId, [ATTR.granule]: g.granule, [ATTR.sourceHost]: this.opts.name };
+      const bytes = inContext(moving.trace, () =>
+        withSpan(SPAN.migrationSnapshot, attrs, (span) => {
+          const encoded = encodeSnapshot(snapshot);
+          span.setAttributes({ [ATTR.snapshotBytes]: encoded.length });
+          return encoded;
+        }),
+      );
       const persisted = new TextEncoder().encode(JSON.stringify(g.lifecycle.persisted()));
       await g.events.push(async () => {});
       if (moving.to === "") {
@@ -631,20 +655,28 @@ export class HostActor {
         await this.forget(g);
         return;
       }
-      await this.opts.bus.request(
-        subjects.host(moving.to),
-        message("snapshot_transfer", {
-          ...job.spec,
-          args: [...job.spec.args],
-          env: { ...job.spec.env },
-          planId: moving.planId,
-          granule: g.granule,
-          placement: [...moving.placement],
-          lifecycle: persisted,
-          snapshot: bytes,
-        }),
-        ["granny.v1.ack"],
-        { timeoutMs: 120_000 },
+      const transfer = () =>
+        this.opts.bus.request(
+          subjects.host(moving.to),
+          message("snapshot_transfer", {
+            ...job.spec,
+            args: [...job.spec.args],
+            env: { ...job.spec.env },
+            planId: moving.planId,
+            granule: g.granule,
+            placement: [...moving.placement],
+            lifecycle: persisted,
+            snapshot: bytes,
+          }),
+          ["granny.v1.ack"],
+          { timeoutMs: 120_000 },
+        );
+      await inContext(moving.trace, () =>
+        withSpan(
+          SPAN.migrationTransfer,
+          { ...attrs, [ATTR.targetHost]: moving.to, [ATTR.bytes]: bytes.length },
+          transfer,
+        ),
       );
       g.trace.end({ outcome: "migrated" });
       await this.forget(g);
@@ -691,7 +723,12 @@ export class HostActor {
 
   /** Target host: check the snapshot, join the job's routes, restore the granule parked at its barrier. */
   private async onSnapshotTransfer(m: MessageOf<"snapshot_transfer">): Promise<Message> {
-    await this.restoreGranule(m, m.planId, m.granule, m.placement, m.snapshot, m.lifecycle);
+    // Runs in the transfer's trace context (from the message headers): the restore joins the migration's trace.
+    await withSpan(
+      SPAN.migrationRestore,
+      { [ATTR.jobId]: m.jobId, [ATTR.granule]: m.granule, [ATTR.targetHost]: this.opts.name },
+      () => this.restoreGranule(m, m.planId, m.granule, m.placement, m.snapshot, m.lifecycle),
+    );
     return message("ack", {});
   }
 

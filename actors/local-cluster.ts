@@ -20,6 +20,8 @@ export interface LocalClusterOptions {
   readonly actorOutput?: "inherit" | "ignore" | "pipe";
   /** Host names; default host-1..host-H. */
   readonly hostNames?: readonly string[];
+  /** A Prometheus port per actor ("planner", host names); actors not named serve none. */
+  readonly metricsPorts?: Readonly<Record<string, number>>;
 }
 
 export class LocalCluster implements AsyncDisposable {
@@ -83,6 +85,8 @@ export class LocalCluster implements AsyncDisposable {
 
   private spawnActor(name: string, args: string[]): ChildProcess {
     const bin = fileURLToPath(compiledModuleUrl(import.meta.url, "../bin/granny.js"));
+    const port = this.opts.metricsPorts?.[name];
+    if (port !== undefined) args.push("--metrics-port", String(port));
     const child = spawn(process.execPath, [bin, ...args], {
       env: { ...process.env, NATS_URL: this.url },
       stdio: ["ignore", this.opts.actorOutput ?? "inherit", this.opts.actorOutput ?? "inherit"],
