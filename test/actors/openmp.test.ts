@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger, followEvents, LocalCluster, submitJob, waitJob } from "../../actors/mod.js";
 import type { Bus } from "../../bus/mod.js";
 import { compileOpenMp } from "../../wasm-host/mod.js";
+import { compileCToWasm } from "../support/compile-c.js";
 
 const exec = promisify(execFile);
 const SOURCE = "examples/omp/phases.c";
@@ -23,7 +24,7 @@ beforeAll(async () => {
   await compileOpenMp({ sources: [SOURCE], output: join(dir, "elastic.wasm") });
   module = new Uint8Array(await readFile(join(dir, "elastic.wasm")));
   await exec("clang-19", ["-O2", "-fopenmp", SOURCE, "-o", join(dir, "elastic")]);
-  native = (await exec(join(dir, "elastic"), ["12", "0"], { env: { ...process.env, OMP_NUM_THREADS: "2" } }))
+  native = (await exec(join(dir, "elastic"), ["24", "0"], { env: { ...process.env, OMP_NUM_THREADS: "2" } }))
     .stdout;
   process.env.GRANNY_LOG = "warn";
   cluster = await LocalCluster.start({
@@ -42,7 +43,11 @@ afterAll(async () => {
 
 describe("OpenMP jobs under the elastic policy", () => {
   it("start with one thread and run later parallel regions with more, with the same result", async () => {
-    const { jobId } = await submitJob(bus, { module, name: "elastic.wasm", size: 1, args: ["12", "150"] });
+    // The other two vCPUs of the host are busy at first; when that job ends they become idle,
+    // and the elastic policy hands them to the OpenMP job.
+    const sleeper = new Uint8Array(await readFile(await compileCToWasm("test/actors/programs/sleeper.c")));
+    const blocker = await submitJob(bus, { module: sleeper, name: "sleeper.wasm", size: 2, args: ["2500"] });
+    const { jobId } = await submitJob(bus, { module, name: "elastic.wasm", size: 1, args: ["24", "150"] });
     let out = "";
     let err = "";
     const result = await waitJob(bus, jobId, {
@@ -52,9 +57,10 @@ describe("OpenMP jobs under the elastic policy", () => {
       },
     });
     expect(result).toEqual({ state: "finished", exitCode: 0 });
+    expect((await waitJob(bus, blocker.jobId)).exitCode).toBe(0);
     expect(out).toBe(native);
     const teams = [...err.matchAll(/phase \d+ ran with (\d+) threads/g)].map((m) => Number(m[1]));
-    expect(teams).toHaveLength(12);
+    expect(teams).toHaveLength(24);
     expect(teams[0]).toBe(1);
     expect(teams.at(-1)).toBe(3);
     // Never shrinking, never inside a region: sizes only change between phases.
