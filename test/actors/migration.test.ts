@@ -18,7 +18,7 @@ import {
   thawJob,
   waitJob,
 } from "../../actors/mod.js";
-import type { Bus, MessageOf } from "../../bus/mod.js";
+import { type Bus, type MessageOf, message } from "../../bus/mod.js";
 import { compileMpi } from "../../wasm-host/mod.js";
 
 const exec = promisify(execFile);
@@ -166,6 +166,44 @@ describe("migrating MPI ranks between host processes", () => {
     expect(moved.detail).toContain("eviction");
     expect(await finished).toEqual({ state: "finished", exitCode: 0 });
     expect(out).toBe(native);
+  }, 120_000);
+
+  it("refuses a corrupted snapshot at the target, and the job fails cleanly instead of running on bad state", async () => {
+    const { jobId } = await submitJob(bus, {
+      module,
+      name: "barriers.wasm",
+      size: 2,
+      args: ["2000", "2000"],
+    });
+    await nthJobEvent(jobId, "placed", 1);
+    const host = (await runningOn(jobId))[0] as string;
+    const other = host === "host-1" ? "host-2" : "host-1";
+    const status = await clusterStatus(bus);
+    expect(status.jobs.find((j) => j.id === jobId)?.state).toBe("running");
+    const job = { hash: "", name: "barriers.wasm", size: module.length };
+    job.hash = (await import("node:crypto")).createHash("sha256").update(module).digest("hex");
+    const corrupt = new Uint8Array(4096).fill(0x5a);
+    const transfer = bus.request(
+      `granny.host.${other}`,
+      message("snapshot_transfer", {
+        jobId,
+        planId: "plan-forged",
+        granule: 1,
+        kind: "mpi",
+        module: job,
+        args: [],
+        env: {},
+        placement: [host, other],
+        lifecycle: new TextEncoder().encode("{}"),
+        snapshot: corrupt,
+      }),
+      ["granny.v1.ack"],
+      { timeoutMs: 30_000 },
+    );
+    await expect(transfer).rejects.toThrow(/snapshot of granule 1 refused on host-\d/);
+    const result = await waitJob(bus, jobId);
+    expect(result.state).toBe("failed");
+    expect(result.error).toMatch(/snapshot of granule 1 refused/);
   }, 120_000);
 
   it("refuses a migration that cannot be carried out, and the job runs on", async () => {
