@@ -23,6 +23,9 @@ done
 [[ -n "$(ls /usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a 2>/dev/null)" ]] || missing+=(libclang-rt-19-dev-wasm32)
 [[ -f /usr/include/wasm32-wasi/stdio.h ]] || missing+=(wasi-libc)
 [[ -f /usr/lib/llvm-19/lib/libomp.so ]] || missing+=(libomp-19-dev)
+# libc++ for wasm32: `granny cc` builds C++ MPI programs with it.
+[[ -f /usr/lib/wasm32-wasi/libc++.a ]] || missing+=(libc++-19-dev-wasm32)
+[[ -f /usr/lib/wasm32-wasi/libc++abi.a ]] || missing+=(libc++abi-19-dev-wasm32)
 
 if ((${#missing[@]})); then
   # de-duplicate
