@@ -9,7 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { jetstream } from "@nats-io/jetstream";
-import { createLogger, followEvents, LocalCluster, submitJob, waitJob } from "../actors/mod.js";
+import {
+  createLogger,
+  followEvents,
+  killJob,
+  LocalCluster,
+  migrateGranule,
+  submitJob,
+  waitJob,
+} from "../actors/mod.js";
+import type { Bus, MessageOf } from "../bus/mod.js";
 import {
   connectBus,
   DurablePublisher,
@@ -19,7 +28,7 @@ import {
   NatsServer,
   subjects,
 } from "../bus/mod.js";
-import { ModuleCache, runGranule } from "../wasm-host/mod.js";
+import { compileMpi, ModuleCache, runGranule } from "../wasm-host/mod.js";
 import { median, type Row, slowdown } from "./table.js";
 
 const run = promisify(execFile);
@@ -126,6 +135,7 @@ export async function benchActors(): Promise<Row[]> {
     collector.close();
   }
   rows.push(...(await eventThroughput()));
+  rows.push(...(await migrationPause()));
   return rows;
 }
 
@@ -168,6 +178,78 @@ async function startTimes(module: Uint8Array, env: Record<string, string> = {}):
       else process.env[key] = saved[key];
     }
   }
+}
+
+/**
+ * Migration pause over NATS between two host processes, from the rank's capture at the barrier
+ * to it being restored and parked on the target (the planner's "pause"), for ranks that touched
+ * 1 to 256 MiB, with the snapshot's size.
+ */
+async function migrationPause(): Promise<Row[]> {
+  const dir = tmpdir();
+  const wasmPath = join(dir, "granny-bench-timesteps.wasm");
+  await compileMpi({ sources: ["examples/mpi/timesteps.c"], output: wasmPath });
+  const module = new Uint8Array(await readFile(wasmPath));
+  process.env.GRANNY_LOG = "warn";
+  await using cluster = await LocalCluster.start({ hosts: 2, slots: 1, log: createLogger("bench", "warn") });
+  const bus = await cluster.connect("bench");
+  const rows: Row[] = [];
+  try {
+    for (const mib of [1, 16, 64, 256]) {
+      const { jobId } = await submitJob(bus, {
+        module,
+        name: "timesteps.wasm",
+        size: 2,
+        args: ["100000", "2000", String(mib)],
+      });
+      await untilEvent(
+        bus,
+        jobId,
+        (e) => e.type === "granny.v1.lifecycle" && e.granule === 1 && e.to === "running",
+      );
+      // Both hosts are full (one rank each): rank 1 moves to a host started for the purpose.
+      const target = `pause-${mib}`;
+      cluster.spawnHost(target, 1);
+      await cluster.waitForHosts(3, 30_000);
+      await migrateGranule(bus, jobId, 1, target);
+      const migrated = await untilEvent(
+        bus,
+        jobId,
+        (e) => e.type === "granny.v1.job_event" && e.event === "migrated",
+      );
+      const detail = migrated.type === "granny.v1.job_event" ? (migrated.detail ?? "") : "";
+      const pause = Number(/pause ([\d.]+) ms/.exec(detail)?.[1]);
+      const bytes = Number(/(\d+) snapshot bytes/.exec(detail)?.[1]);
+      await killJob(bus, jobId, "benchmark done");
+      await waitJob(bus, jobId);
+      cluster.process(target)?.kill("SIGTERM");
+      await new Promise((r) => setTimeout(r, 4000));
+      rows.push(
+        { group: "actors", name: `migration pause over NATS, ${mib} MiB touched`, value: pause, unit: "ms" },
+        { group: "actors", name: `snapshot size, ${mib} MiB touched`, value: bytes / 2 ** 20, unit: "MiB" },
+      );
+    }
+  } finally {
+    await bus.close();
+  }
+  return rows;
+}
+
+type AnyEvent = MessageOf<"job_event"> | MessageOf<"lifecycle">;
+
+async function untilEvent(bus: Bus, jobId: string, found: (e: AnyEvent) => boolean): Promise<AnyEvent> {
+  const abort = new AbortController();
+  let hit: AnyEvent | undefined;
+  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
+    if (hit) return;
+    if (found(e)) {
+      hit = e;
+      abort.abort();
+    } else if (e.type === "granny.v1.job_event" && (e.event === "finished" || e.event === "failed"))
+      abort.abort();
+  });
+  if (!hit) throw new Error(`job ${jobId} ended before the awaited event`);
+  return hit;
 }
 
 async function eventThroughput(): Promise<Row[]> {

@@ -11,6 +11,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { createLogger, LocalCluster, submitJob, waitJob } from "../actors/mod.js";
 import { runLocalMpiJob } from "../wasm-host/mpi/mod.js";
 import { compileMpi } from "../wasm-host/toolchain/mod.js";
 import { type Row, slowdown } from "./table.js";
@@ -69,6 +70,29 @@ async function granny(module: WebAssembly.Module, placement: readonly string[], 
   const r = await runLocalMpiJob({ module, placement, args, timeoutMs: 300_000 });
   if (r.failure !== undefined) throw new Error(`granny run failed: ${r.failure.message}`);
   return { stdout: r.stdout.join(""), stderr: r.stderr.join("") };
+}
+
+/** Runs the ping-pong as a job on a local cluster of two one-slot hosts, best of REPEATS runs. */
+async function acrossHostProcesses(wasmPath: string, args: readonly string[]): Promise<Measure[]> {
+  const module = new Uint8Array(await readFile(wasmPath));
+  process.env.GRANNY_LOG = "warn";
+  await using cluster = await LocalCluster.start({ hosts: 2, slots: 1, log: createLogger("bench", "warn") });
+  const bus = await cluster.connect("bench");
+  try {
+    return await best(async () => {
+      const { jobId } = await submitJob(bus, { module, name: "pingpong.wasm", size: 2, args: [...args] });
+      let stdout = "";
+      const result = await waitJob(bus, jobId, {
+        onOutput: (_g, stream, data) => {
+          if (stream === "stdout") stdout += Buffer.from(data).toString();
+        },
+      });
+      if (result.state !== "finished") throw new Error(`ping-pong over NATS failed: ${result.error}`);
+      return parse(stdout);
+    });
+  } finally {
+    await bus.close();
+  }
 }
 
 function size(bytes: number): string {
@@ -154,7 +178,10 @@ export async function benchMpi(): Promise<Row[]> {
   rows.push(...compare(ours, shm, "same host", "OpenMPI shm"));
   const tcp = await best(async () => parse((await mpirun(nativePingpong, 2, "self,tcp", args)).stdout));
   const oursAcross = await best(async () => parse((await granny(pingpong, ["a", "b"], args)).stdout));
-  rows.push(...compare(oursAcross, tcp, "across hosts", "OpenMPI TCP"));
+  rows.push(...compare(oursAcross, tcp, "2 routers, 1 process", "OpenMPI TCP"));
+  // The real cross-host path: two host processes of a local cluster, envelopes over NATS.
+  const overNats = await acrossHostProcesses(path.join(OUT, "pingpong.wasm"), args);
+  rows.push(...compare(overNats, tcp, "2 host processes, NATS", "OpenMPI TCP"));
 
   for (const [name, exampleArgs] of [
     // Sizes where computing dominates messaging, so the ratio is about generated code.

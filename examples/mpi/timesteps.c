@@ -2,7 +2,9 @@
 // migrate at any step. State lives on the stack, the heap and in globals, so a rank moved at a
 // barrier must carry all of it. Steps are paced (argv[2] microseconds) so that an operator has
 // time to ask for migrations while it runs. Rank 0 prints a digest every 25 steps; every rank
-// checks what it received.  Usage: timesteps [steps] [pace_us]
+// checks what it received. With ballast_mib > 0 each rank also fills that much heap with a
+// pattern and checks it at the end (snapshots of that size must carry it intact).
+// Usage: timesteps [steps] [pace_us] [ballast_mib]
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,10 @@ int main(int argc, char **argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   int iterations = argc > 1 ? atoi(argv[1]) : 100;
   long pace_us = argc > 2 ? atol(argv[2]) : 10000;
+  long ballast_mib = argc > 3 ? atol(argv[3]) : 0;
+  size_t ballast_words = (size_t)ballast_mib * 1024 * 1024 / sizeof(unsigned long long);
+  unsigned long long *ballast = ballast_words ? malloc(ballast_words * sizeof *ballast) : NULL;
+  for (size_t i = 0; i < ballast_words; i++) ballast[i] = mix((unsigned long long)rank << 40 ^ i);
   const int n = 4096;
   unsigned long long *heap = malloc(n * sizeof *heap);
   unsigned long long *received = calloc(n, sizeof *received);
@@ -53,6 +59,13 @@ int main(int argc, char **argv) {
       if (rank == 0) printf("after %d iterations: digest %016llx\n", it + 1, total);
     }
   }
+  for (size_t i = 0; i < ballast_words; i++) {
+    if (ballast[i] != mix((unsigned long long)rank << 40 ^ i)) {
+      fprintf(stderr, "rank %d: ballast word %zu corrupted\n", rank, i);
+      MPI_Abort(MPI_COMM_WORLD, 4);
+    }
+  }
+  free(ballast);
   free(heap);
   free(received);
   MPI_Finalize();
