@@ -591,8 +591,13 @@ export class HostActor {
   private onMigrationPlan(m: MessageOf<"migration_plan">): Message {
     const job = this.jobs.get(m.jobId);
     const router = job?.router;
-    // A host that is only a target learns the rest from the snapshot itself.
-    if (!job || !router) return message("ack", {});
+    if (!job || !router) {
+      // Only a target: fetch, instrument and compile the module now, while the ranks reach
+      // their barrier, so that restoring does not wait for it.
+      const spec: JobSpec = { jobId: m.jobId, kind: m.kind, module: m.module, args: [], env: {} };
+      this.runnable(spec).catch((err: Error) => this.opts.log.warn(`preparing ${m.jobId}: ${err.message}`));
+      return message("ack", {});
+    }
     if (job.plan)
       throw new RejectedError(`job ${m.jobId} already has migration ${job.plan.planId} in flight here`);
     const leaving = m.moves.filter((mv) => mv.from === this.opts.name);

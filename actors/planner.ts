@@ -266,6 +266,8 @@ export class Planner {
       moves: [...plan.moves],
       placement: [...plan.placement],
       reason: plan.reason,
+      kind: job.submit.kind,
+      module: job.submit.module,
     });
     const hosts = hostsOfPlan(job, plan);
     const answers = await inContext(span, () =>

@@ -157,6 +157,9 @@ const definitions = {
     /** Host of every granule once the plan is done. */
     placement: s.array(s.string()),
     reason: s.string(),
+    /** The job's module: a target new to the job prepares it while the ranks reach the barrier. */
+    kind: s.oneOf(JOB_KINDS),
+    module: moduleRef,
   }),
   /** Source host -> target host: a granule's snapshot and what is needed to run it there. */
   snapshot_transfer: s.object({

@@ -74,6 +74,8 @@ const samples: { [N in MessageName]: Omit<MessageOf<N>, "type"> } = {
     moves: [{ granule: 1, from: "h1", to: "h2" }],
     placement: ["h2", "h2"],
     reason: "operator",
+    kind: "mpi",
+    module: { hash: "ab", name: "a.wasm", size: 10 },
   },
   snapshot_transfer: {
     jobId: "j1",
