@@ -8,6 +8,8 @@
 
 import { execFile } from "node:child_process";
 import { mkdir, readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -70,6 +72,45 @@ async function granny(module: WebAssembly.Module, placement: readonly string[], 
   const r = await runLocalMpiJob({ module, placement, args, timeoutMs: 300_000 });
   if (r.failure !== undefined) throw new Error(`granny run failed: ${r.failure.message}`);
   return { stdout: r.stdout.join(""), stderr: r.stderr.join("") };
+}
+
+/**
+ * The same over-NATS ping-pong with tracing on (OTLP export to a local endpoint that accepts
+ * everything), beside the tracing-off numbers: what observability costs MPI messages.
+ */
+async function withTracing(
+  wasmPath: string,
+  args: readonly string[],
+  off: readonly Measure[],
+): Promise<Row[]> {
+  const collector = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  await new Promise<void>((r) => collector.listen(0, "127.0.0.1", () => r()));
+  const port = (collector.address() as AddressInfo).port;
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${port}`;
+  try {
+    const on = await acrossHostProcesses(wasmPath, args);
+    const rows: Row[] = [];
+    for (const bytes of [8, 65536]) {
+      const a = on.find((m) => m.kind === "pingpong" && m.bytes === bytes);
+      const b = off.find((m) => m.kind === "pingpong" && m.bytes === bytes);
+      if (!a || !b) continue;
+      rows.push({
+        name: `ping-pong latency ${size(bytes)} over NATS, tracing on`,
+        value: a.us,
+        unit: "us",
+        baseline: b.us,
+        baselineName: "tracing off",
+        ratio: slowdown(a.us, b.us),
+      });
+    }
+    return rows;
+  } finally {
+    delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+    collector.close();
+  }
 }
 
 /** Runs the ping-pong as a job on a local cluster of two one-slot hosts, best of REPEATS runs. */
@@ -182,6 +223,7 @@ export async function benchMpi(): Promise<Row[]> {
   // The real cross-host path: two host processes of a local cluster, envelopes over NATS.
   const overNats = await acrossHostProcesses(path.join(OUT, "pingpong.wasm"), args);
   rows.push(...compare(overNats, tcp, "2 host processes, NATS", "OpenMPI TCP"));
+  rows.push(...(await withTracing(path.join(OUT, "pingpong.wasm"), args, overNats)));
 
   for (const [name, exampleArgs] of [
     // Sizes where computing dominates messaging, so the ratio is about generated code.

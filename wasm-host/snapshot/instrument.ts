@@ -9,7 +9,15 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import binaryen from "binaryen";
+import type BinaryenModule from "binaryen";
+
+// Binaryen's JS build takes about half a second to load: every host and every `granny` command
+// imports this room, but only a cache miss needs Binaryen, so it is loaded then.
+let binaryen: typeof BinaryenModule;
+async function loadBinaryen(): Promise<void> {
+  binaryen ??= (await import("binaryen")).default;
+}
+
 import { moduleHash } from "../module-cache.js";
 import { InstrumentationError } from "./errors.js";
 import { CONTROL_POINT_IMPORTS, GLOBAL_EXPORT_PREFIX } from "./names.js";
@@ -105,6 +113,7 @@ async function instrumentCached(
     // not cached yet
   }
   if (out === undefined) {
+    await loadBinaryen();
     out = instrument(bytes, imports, options);
     await mkdir(CACHE_DIR, { recursive: true });
     // Write then rename, so a concurrent reader never sees half a module.
@@ -124,7 +133,7 @@ function instrument(bytes: Uint8Array, imports: readonly string[], options: Inst
       throw new InstrumentationError(`control-point import "${name}" must be "namespace.name"`);
     }
   }
-  let mod: binaryen.Module;
+  let mod: BinaryenModule.Module;
   try {
     mod = binaryen.readBinary(bytes);
   } catch (e) {
@@ -148,7 +157,7 @@ function instrument(bytes: Uint8Array, imports: readonly string[], options: Inst
 }
 
 /** Adds an export for each mutable global defined by the module (JS cannot reach the others). */
-function exportMutableGlobals(mod: binaryen.Module): void {
+function exportMutableGlobals(mod: BinaryenModule.Module): void {
   for (let i = 0; i < mod.getNumGlobals(); i++) {
     const info = binaryen.getGlobalInfo(mod.getGlobalByIndex(i));
     if (!info.mutable || (info.module !== null && info.module !== "")) continue;
