@@ -80,24 +80,30 @@ async function nthJobEvent(jobId: string, event: string, n: number): Promise<Job
   return found;
 }
 
+/** Submits the 4-rank time-step job and follows its stdout to its end. */
+async function startJob() {
+  const { jobId } = await submitJob(bus, {
+    module,
+    name: "barriers.wasm",
+    size: 4,
+    args: [ITERATIONS, PACE_US],
+  });
+  let stdout = "";
+  const finished = waitJob(bus, jobId, {
+    onOutput: (_g, stream, data) => {
+      if (stream === "stdout") stdout += Buffer.from(data).toString();
+    },
+  }).then((result) => ({ result, stdout }));
+  return { jobId, finished };
+}
+
 async function runningOn(jobId: string): Promise<string[]> {
   return (await clusterStatus(bus)).jobs.find((j) => j.id === jobId)?.placement.map((p) => p.host) ?? [];
 }
 
 describe("migrating MPI ranks between host processes", () => {
   it("moves a rank away and back, more than once, with output identical to mpirun", async () => {
-    const { jobId } = await submitJob(bus, {
-      module,
-      name: "barriers.wasm",
-      size: 4,
-      args: [ITERATIONS, PACE_US],
-    });
-    let out = "";
-    const finished = waitJob(bus, jobId, {
-      onOutput: (_g, stream, data) => {
-        if (stream === "stdout") out += Buffer.from(data).toString();
-      },
-    });
+    const { jobId, finished } = await startJob();
     const home = (await runningOn(jobId))[1] as string;
     const away = home === "host-1" ? "host-2" : "host-1";
     const route = [away, home, away];
@@ -107,9 +113,8 @@ describe("migrating MPI ranks between host processes", () => {
       expect(migrated.placement?.[1]).toBe(route[i]);
       expect(migrated.detail).toMatch(/pause \d+(\.\d+)? ms/);
     }
-    const result = await finished;
-    expect(result).toEqual({ state: "finished", exitCode: 0 });
-    expect(out).toBe(native);
+    expect((await finished).result).toEqual({ state: "finished", exitCode: 0 });
+    expect((await finished).stdout).toBe(native);
     const lifecycle: string[] = [];
     await followEvents(bus, { jobId }, (e) => {
       if (e.type === "granny.v1.lifecycle" && e.granule === 1) lifecycle.push(`${e.host}:${e.from}>${e.to}`);
@@ -121,18 +126,7 @@ describe("migrating MPI ranks between host processes", () => {
   }, 120_000);
 
   it("freezes a job into the snapshot bucket, frees its slots, and thaws it to the same output", async () => {
-    const { jobId } = await submitJob(bus, {
-      module,
-      name: "barriers.wasm",
-      size: 4,
-      args: [ITERATIONS, PACE_US],
-    });
-    let out = "";
-    const finished = waitJob(bus, jobId, {
-      onOutput: (_g, stream, data) => {
-        if (stream === "stdout") out += Buffer.from(data).toString();
-      },
-    });
+    const { jobId, finished } = await startJob();
     await nthJobEvent(jobId, "placed", 1);
     await freezeJob(bus, jobId);
     await nthJobEvent(jobId, "frozen", 1);
@@ -141,31 +135,20 @@ describe("migrating MPI ranks between host processes", () => {
     expect(status.hosts.reduce((n, h) => n + h.used, 0)).toBe(0);
     await thawJob(bus, jobId);
     await nthJobEvent(jobId, "thawed", 1);
-    expect(await finished).toEqual({ state: "finished", exitCode: 0 });
-    expect(out).toBe(native);
+    expect((await finished).result).toEqual({ state: "finished", exitCode: 0 });
+    expect((await finished).stdout).toBe(native);
   }, 120_000);
 
   it("moves the ranks off a host under eviction notice before the grace ends", async () => {
-    const { jobId } = await submitJob(bus, {
-      module,
-      name: "barriers.wasm",
-      size: 4,
-      args: [ITERATIONS, PACE_US],
-    });
-    let out = "";
-    const finished = waitJob(bus, jobId, {
-      onOutput: (_g, stream, data) => {
-        if (stream === "stdout") out += Buffer.from(data).toString();
-      },
-    });
+    const { jobId, finished } = await startJob();
     await nthJobEvent(jobId, "placed", 1);
     const host = (await runningOn(jobId))[0] as string;
     await evictHost(bus, host, 30_000);
     const moved = await nthJobEvent(jobId, "migrated", 1);
     expect(moved.placement).not.toContain(host);
     expect(moved.detail).toContain("eviction");
-    expect(await finished).toEqual({ state: "finished", exitCode: 0 });
-    expect(out).toBe(native);
+    expect((await finished).result).toEqual({ state: "finished", exitCode: 0 });
+    expect((await finished).stdout).toBe(native);
   }, 120_000);
 
   it("refuses a corrupted snapshot at the target, and the job fails cleanly instead of running on bad state", async () => {
