@@ -180,6 +180,16 @@ export class HostActor {
     this.heartbeat = setInterval(() => void this.beat(), every);
   }
 
+  /** A spot VM's eviction notice: the planner moves (or freezes) what runs here before the grace ends. */
+  async evictionNotice(graceMs: number): Promise<void> {
+    await this.opts.bus.request(
+      subjects.planner,
+      message("evict_request", { host: this.opts.name, graceMs }),
+      ["granny.v1.ack"],
+      { timeoutMs: 10_000 },
+    );
+  }
+
   /** Leaves the cluster: tells the planner, then stops every granule. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -20,6 +20,10 @@ export interface LocalClusterOptions {
   readonly actorOutput?: "inherit" | "ignore" | "pipe";
   /** Host names; default host-1..host-H. */
   readonly hostNames?: readonly string[];
+  /** Hosts started with --spot (SIGUSR2 to their process is an eviction notice). */
+  readonly spotHosts?: readonly string[];
+  /** Grace of a spot host's eviction notice, ms. */
+  readonly noticeGraceMs?: number;
   /** A Prometheus port per actor ("planner", host names); actors not named serve none. */
   readonly metricsPorts?: Readonly<Record<string, number>>;
 }
@@ -72,7 +76,10 @@ export class LocalCluster implements AsyncDisposable {
       ...(this.opts.policy ? ["--policy", this.opts.policy] : []),
     ]);
     for (const name of this.hostNames) {
-      this.spawnActor(name, ["host", "--name", name, "--slots", String(this.opts.slots), ...common]);
+      const spot = this.opts.spotHosts?.includes(name)
+        ? ["--spot", ...(this.opts.noticeGraceMs ? ["--notice-grace", `${this.opts.noticeGraceMs}ms`] : [])]
+        : [];
+      this.spawnActor(name, ["host", "--name", name, "--slots", String(this.opts.slots), ...common, ...spot]);
     }
     await this.waitForHosts(this.hostNames.length, 30_000);
   }

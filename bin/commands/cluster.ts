@@ -4,7 +4,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import { clusterStatus, createLogger, HostActor, LocalCluster, Planner } from "../../actors/mod.js";
 import { connectBus } from "../../bus/mod.js";
 import { initTelemetry, metrics, parseMetricsPort, shutdownTelemetry } from "../../observability/mod.js";
-import { onShutdown, positiveInt } from "./options.js";
+import { duration, onShutdown, positiveInt } from "./options.js";
 
 export function clusterCommands(program: Command): void {
   program
@@ -32,7 +32,12 @@ export function clusterCommands(program: Command): void {
     .description("run a host actor that offers S vCPU slots, against NATS_URL")
     .requiredOption("--slots <S>", "vCPU slots this host offers", positiveInt)
     .option("--name <N>", "host name (letters, digits, _ and -)", defaultHostName())
-    .option("--spot", "a spot VM that may receive eviction notices", false)
+    .option(
+      "--spot",
+      "a spot VM: SIGUSR2 is its eviction notice (as a cloud's preemption notice would be)",
+      false,
+    )
+    .option("--notice-grace <duration>", "grace period of a spot eviction notice", duration, 60_000)
     .option("--heartbeat-ms <ms>", "heartbeat interval", positiveInt, 1000)
     .option("--metrics-port <port>", METRICS_PORT_HELP, metricsPort)
     .action(async (opts: HostFlags) => {
@@ -49,6 +54,15 @@ export function clusterCommands(program: Command): void {
         heartbeatMs: opts.heartbeatMs,
       });
       await host.start();
+      if (opts.spot) {
+        // The cloud's preemption notice: the planner moves this host's granules before the grace ends.
+        process.on("SIGUSR2", () => {
+          log.warn(`eviction notice: ${opts.noticeGrace} ms of grace`);
+          host
+            .evictionNotice(opts.noticeGrace)
+            .catch((err: Error) => log.error(`eviction notice: ${err.message}`));
+        });
+      }
       onShutdown(async () => {
         await host.stop();
         await bus.close();
@@ -141,6 +155,7 @@ interface HostFlags {
   readonly slots: number;
   readonly name: string;
   readonly spot: boolean;
+  readonly noticeGrace: number;
   readonly heartbeatMs: number;
   readonly metricsPort?: number | "auto";
 }

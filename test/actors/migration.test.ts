@@ -151,6 +151,51 @@ describe("migrating MPI ranks between host processes", () => {
     expect((await finished).stdout).toBe(native);
   }, 120_000);
 
+  it("moves the ranks off a spot host that receives its eviction notice (SIGUSR2)", async () => {
+    await using spotCluster = await LocalCluster.start({
+      hosts: 2,
+      slots: 4,
+      heartbeatMs: 250,
+      log: createLogger("test", "warn"),
+      hostNames: ["spot-a", "steady-b"],
+      spotHosts: ["spot-a"],
+      noticeGraceMs: 30_000,
+    });
+    const spotBus = await spotCluster.connect("test");
+    try {
+      // Fill the spot host first (bin-pack takes the first host), then hand it its notice.
+      const { jobId } = await submitJob(spotBus, {
+        module,
+        name: "barriers.wasm",
+        size: 4,
+        args: [ITERATIONS, PACE_US],
+      });
+      let stdout = "";
+      const finished = waitJob(spotBus, jobId, {
+        onOutput: (_g, stream, data) => {
+          if (stream === "stdout") stdout += Buffer.from(data).toString();
+        },
+      });
+      const placed = (await clusterStatus(spotBus)).jobs
+        .find((j) => j.id === jobId)
+        ?.placement.map((p) => p.host);
+      expect(placed).toEqual(["spot-a", "spot-a", "spot-a", "spot-a"]);
+      spotCluster.process("spot-a")?.kill("SIGUSR2");
+      const abort = new AbortController();
+      let migrated: string[] | undefined;
+      await followEvents(spotBus, { jobId, follow: true, signal: abort.signal }, (e) => {
+        if (e.type !== "granny.v1.job_event") return;
+        if (e.event === "migrated") migrated = e.placement;
+        if (["migrated", "finished", "failed"].includes(e.event)) abort.abort();
+      });
+      expect(migrated).toEqual(["steady-b", "steady-b", "steady-b", "steady-b"]);
+      expect(await finished).toEqual({ state: "finished", exitCode: 0 });
+      expect(stdout).toBe(native);
+    } finally {
+      await spotBus.close();
+    }
+  }, 120_000);
+
   it("refuses a corrupted snapshot at the target, and the job fails cleanly instead of running on bad state", async () => {
     const { jobId } = await submitJob(bus, {
       module,
