@@ -8,6 +8,7 @@ import type { GranuleLaunch } from "./launch.js";
 import { moduleHash } from "./module-cache.js";
 import type { GranuleOutcome } from "./outcome.js";
 import type { WasiState } from "./wasi/mod.js";
+import { takeWarmWorker } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -127,14 +128,25 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
       mailboxSignal,
       snapshotSignal,
     };
-    worker = new Worker(workerUrl, {
-      name,
-      workerData,
-      transferList: [mailboxOut, ...transferList],
-      resourceLimits: { ...DEFAULT_LIMITS, ...limits },
-      // Flags of the parent (test runners, loaders) are not meant for granule threads.
-      execArgv: [],
-    });
+    const warm = launch.limits === undefined ? takeWarmWorker(workerUrl, DEFAULT_LIMITS) : undefined;
+    if (warm) {
+      worker = warm;
+      try {
+        warm.postMessage(workerData, [mailboxOut, ...transferList]);
+      } catch (e) {
+        void warm.terminate();
+        throw e;
+      }
+    } else {
+      worker = new Worker(workerUrl, {
+        name,
+        workerData,
+        transferList: [mailboxOut, ...transferList],
+        resourceLimits: { ...DEFAULT_LIMITS, ...limits },
+        // Flags of the parent (test runners, loaders) are not meant for granule threads.
+        execArgv: [],
+      });
+    }
   } catch (e) {
     mailboxIn.close();
     // A launch holding something that cannot cross threads (a non-shared memory, a function).

@@ -30,7 +30,14 @@ import type { GranuleWorkerData, WorkerToParent } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("granule-worker.js must run as a worker thread");
-const data = workerData as GranuleWorkerData;
+// A pooled worker (worker-pool.ts) was started before its launch existed: it comes as the first message.
+const initial = workerData as GranuleWorkerData | { readonly pooled: true };
+const data: GranuleWorkerData =
+  "pooled" in initial
+    ? await new Promise<GranuleWorkerData>((resolve) =>
+        port.once("message", (m) => resolve(m as GranuleWorkerData)),
+      )
+    : initial;
 const launch = data.launch;
 const label = launch.name ?? "granule";
 

@@ -1,0 +1,50 @@
+// Idle granule workers started ahead of need. Node takes tens of milliseconds to start a worker
+// thread and load the granule code into it, which was most of a granule's start time (and of a
+// restore's, in a migration pause). A pooled worker has done that already and waits for its
+// launch as its first message. Only launches with the default resource limits use the pool,
+// since limits are fixed when a thread starts. GRANNY_WORKER_POOL sets the number kept (0: off).
+import { type ResourceLimits, Worker } from "node:worker_threads";
+
+const size = Math.max(0, Number(process.env.GRANNY_WORKER_POOL ?? 2) || 0);
+const idle: Worker[] = [];
+const forget = new WeakMap<Worker, () => void>();
+
+/** Marks a worker's data as "wait for the launch in your first message". */
+export const POOLED = { pooled: true } as const;
+
+/** An idle worker ready for a launch message, or undefined; tops the pool up either way. */
+export function takeWarmWorker(url: URL, limits: ResourceLimits): Worker | undefined {
+  if (size === 0) return undefined;
+  const worker = idle.shift();
+  if (worker) {
+    forget.get(worker)?.();
+    worker.ref();
+  }
+  // Start replacements after this launch has had its turn at the CPU.
+  setImmediate(() => refill(url, limits));
+  return worker;
+}
+
+function refill(url: URL, limits: ResourceLimits): void {
+  while (idle.length < size) {
+    let worker: Worker;
+    try {
+      worker = new Worker(url, { workerData: POOLED, resourceLimits: limits, execArgv: [] });
+    } catch {
+      return;
+    }
+    // An idle worker must not keep the process alive, nor outlive a crash unnoticed.
+    worker.unref();
+    const drop = () => {
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+    };
+    worker.on("error", drop);
+    worker.on("exit", drop);
+    forget.set(worker, () => {
+      worker.off("error", drop);
+      worker.off("exit", drop);
+    });
+    idle.push(worker);
+  }
+}
