@@ -40,6 +40,7 @@ import {
   mpiProviderUrl,
   mpiRefusal,
   type OpenMpJobHandle,
+  prewarmGranuleWorkers,
   runGranule,
   startOpenMpJob,
 } from "../wasm-host/mod.js";
@@ -176,6 +177,7 @@ export class HostActor {
     });
     await this.opts.bus.flush();
     await this.register();
+    prewarmGranuleWorkers();
     const every = this.opts.heartbeatMs ?? 1000;
     this.heartbeat = setInterval(() => void this.beat(), every);
   }

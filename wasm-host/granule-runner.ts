@@ -8,7 +8,7 @@ import type { GranuleLaunch } from "./launch.js";
 import { moduleHash } from "./module-cache.js";
 import type { GranuleOutcome } from "./outcome.js";
 import type { WasiState } from "./wasi/mod.js";
-import { takeWarmWorker } from "./worker-pool.js";
+import { fillPool, takeWarmWorker } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -62,6 +62,15 @@ export interface GranuleRestored {
 const DEFAULT_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 8 };
 
 let workerUrl: URL | undefined;
+
+/**
+ * Starts warm granule workers ahead of the first launch, so that a host's first granule (or
+ * the first rank restored on a migration target) does not wait for a thread to start.
+ */
+export function prewarmGranuleWorkers(): void {
+  workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
+  fillPool(workerUrl, DEFAULT_LIMITS);
+}
 
 export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): GranuleHandle {
   const launchedAt = performance.timeOrigin + performance.now();

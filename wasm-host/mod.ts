@@ -10,6 +10,7 @@ export {
   type GranuleHandle,
   type GranuleRestored,
   type GranuleStarted,
+  prewarmGranuleWorkers,
   runGranule,
 } from "./granule-runner.js";
 export type {

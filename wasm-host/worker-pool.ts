@@ -25,6 +25,11 @@ export function takeWarmWorker(url: URL, limits: ResourceLimits): Worker | undef
   return worker;
 }
 
+/** Starts the pool's idle workers now (a host at start-up), rather than at the first launch. */
+export function fillPool(url: URL, limits: ResourceLimits): void {
+  refill(url, limits);
+}
+
 function refill(url: URL, limits: ResourceLimits): void {
   while (idle.length < size) {
     let worker: Worker;
