@@ -66,6 +66,17 @@ export interface JobRecord {
   error?: string;
 }
 
+/** Granule indices per host of a placement (index = granule), in granule order. */
+export function granulesByHost(placement: readonly string[]): Map<string, number[]> {
+  const byHost = new Map<string, number[]>();
+  placement.forEach((host, granule) => {
+    const list = byHost.get(host);
+    if (list) list.push(granule);
+    else byHost.set(host, [granule]);
+  });
+  return byHost;
+}
+
 export class ClusterState {
   readonly hosts = new Map<string, HostRecord>();
   readonly jobs = new Map<string, JobRecord>();

@@ -184,12 +184,12 @@ export class HostActor {
 
   /** A spot VM's eviction notice: the planner moves (or freezes) what runs here before the grace ends. */
   async evictionNotice(graceMs: number): Promise<void> {
-    await this.opts.bus.request(
-      subjects.planner,
-      message("evict_request", { host: this.opts.name, graceMs }),
-      ["granny.v1.ack"],
-      { timeoutMs: 10_000 },
-    );
+    await this.tellPlanner(message("evict_request", { host: this.opts.name, graceMs }));
+  }
+
+  /** A request to the planner that it answers with an ack (errors come back typed). */
+  private async tellPlanner(msg: Message): Promise<void> {
+    await this.opts.bus.request(subjects.planner, msg, ["granny.v1.ack"], { timeoutMs: 10_000 });
   }
 
   /** Leaves the cluster: tells the planner, then stops every granule. */
@@ -378,10 +378,7 @@ export class HostActor {
    */
   private async run(g: RunningGranule, job: HostJob, restore?: Restore) {
     const { spec, router } = job;
-    const pumps = {
-      stdout: new OutputPump((data) => this.publishOutput(g, "stdout", data)),
-      stderr: new OutputPump((data) => this.publishOutput(g, "stderr", data)),
-    };
+    const pumps = this.outputPumps(g);
     let outcome: GranuleOutcome;
     try {
       if (!restore) g.lifecycle.apply({ type: "LOAD" });
@@ -428,6 +425,18 @@ export class HostActor {
       await this.ship(g, job, outcome.snapshot);
       return;
     }
+    await this.endGranule(g, outcome);
+  }
+
+  private outputPumps(g: RunningGranule): Record<"stdout" | "stderr", OutputPump> {
+    return {
+      stdout: new OutputPump((data) => this.publishOutput(g, "stdout", data)),
+      stderr: new OutputPump((data) => this.publishOutput(g, "stderr", data)),
+    };
+  }
+
+  /** A granule's end, whatever ended it: lifecycle, trace, then the planner is told. */
+  private async endGranule(g: RunningGranule, outcome: GranuleOutcome): Promise<void> {
     if (outcome.kind === "exited") {
       if (!g.lifecycle.apply({ type: "EXIT", code: outcome.code })) {
         // It exited before it was seen starting (a very short program): started resolves first.
@@ -459,10 +468,8 @@ export class HostActor {
     const { spec } = job;
     const main = granules[0];
     if (!main) return;
-    const pumps = {
-      stdout: new OutputPump((data) => this.publishOutput(main, "stdout", data)),
-      stderr: new OutputPump((data) => this.publishOutput(main, "stderr", data)),
-    };
+    // Threads share stdout and stderr; their output is the job's main thread's.
+    const pumps = this.outputPumps(main);
     let outcome: GranuleOutcome;
     let started: (h: OpenMpJobHandle | undefined) => void = () => {};
     job.ompStarted = new Promise((resolve) => {
@@ -503,26 +510,8 @@ export class HostActor {
     job.omp = undefined;
     await Promise.all([pumps.stdout.close(), pumps.stderr.close()]);
     // Every thread granule of the job (including those added by scale-ups) ends with the job.
-    const threads = [...this.granules.values()].filter((g) => g.jobId === spec.jobId);
-    for (const g of threads) {
-      if (outcome.kind === "exited") g.lifecycle.apply({ type: "EXIT", code: outcome.code });
-      else
-        g.lifecycle.apply({
-          type: "FAIL",
-          reason: outcome.kind === "suspended" ? "suspended" : outcome.message,
-        });
-    }
-    for (const g of threads) {
-      await this.forget(g);
-      g.trace.end(
-        outcome.kind === "exited"
-          ? { exitCode: outcome.code }
-          : {
-              outcome: outcome.kind === "trapped" ? "trapped" : "failed",
-              reason: "message" in outcome ? outcome.message : "",
-            },
-      );
-      await this.reportEnd(g, outcome);
+    for (const g of [...this.granules.values()].filter((t) => t.jobId === spec.jobId)) {
+      await this.endGranule(g, outcome);
     }
   }
 
@@ -576,10 +565,8 @@ export class HostActor {
     const key = `${spec.kind === "mpi" ? "instrumented" : "plain"}:${spec.module.hash}`;
     let runnable = this.runnables.get(key);
     if (!runnable) {
-      const store = this.modules;
-      if (!store) throw new Error("host is not started");
       runnable = (async () => {
-        const bytes = await store.get(spec.module.hash);
+        const bytes = await this.moduleBytes(spec.module.hash);
         if (spec.kind !== "mpi") {
           const compiled = await this.cache.compile(bytes);
           return { module: compiled.module, hash: compiled.hash };
@@ -635,12 +622,7 @@ export class HostActor {
       }
       const frozen = m.placement.every((h) => h === "");
       if (!frozen) router.updatePlacement(m.placement);
-      await this.opts.bus.request(
-        subjects.planner,
-        message("job_held", { jobId: m.jobId, planId: m.planId, host: this.opts.name }),
-        ["granny.v1.ack"],
-        { timeoutMs: 10_000 },
-      );
+      await this.tellPlanner(message("job_held", { jobId: m.jobId, planId: m.planId, host: this.opts.name }));
     })();
     plan.ready.catch((err: Error) =>
       this.failMpiJob(m.jobId, `migration ${m.planId} on ${this.opts.name}: ${err.message}`),
@@ -717,8 +699,7 @@ export class HostActor {
     const store = await this.snapshots();
     await store.put(SnapshotStore.nameOf(g.jobId, g.granule, "snapshot"), bytes);
     await store.put(SnapshotStore.nameOf(g.jobId, g.granule, "lifecycle"), lifecycle);
-    await this.opts.bus.request(
-      subjects.planner,
+    await this.tellPlanner(
       message("granule_moved", {
         jobId: g.jobId,
         planId,
@@ -727,8 +708,6 @@ export class HostActor {
         snapshotBytes: bytes.length,
         pauseMs: Date.now() - capturedAt,
       }),
-      ["granny.v1.ack"],
-      { timeoutMs: 10_000 },
     );
   }
 
@@ -816,8 +795,7 @@ export class HostActor {
       await handle.restored;
       await job.router?.whenHeld();
       g.lifecycle.apply({ type: "RESTORED" });
-      await this.opts.bus.request(
-        subjects.planner,
+      await this.tellPlanner(
         message("granule_moved", {
           jobId: g.jobId,
           planId: restore.planId,
@@ -826,8 +804,6 @@ export class HostActor {
           snapshotBytes: restore.bytes,
           pauseMs: Date.now() - restore.snapshot.capturedAt,
         }),
-        ["granny.v1.ack"],
-        { timeoutMs: 10_000 },
       );
     } catch (err) {
       this.opts.log.warn(`restore of ${g.jobId}/${g.granule}: ${(err as Error).message}`);

@@ -23,7 +23,13 @@ import {
   withSpan,
 } from "../observability/mod.js";
 import { crossVmLinks, explainDecision, type Policy, policyByName } from "../policies/mod.js";
-import { ClusterState, type GranuleEnd, type JobRecord, type MigrationInFlight } from "./cluster-state.js";
+import {
+  ClusterState,
+  type GranuleEnd,
+  granulesByHost,
+  type JobRecord,
+  type MigrationInFlight,
+} from "./cluster-state.js";
 import type { Logger } from "./log.js";
 import { hostsOfPlan, planFreeze, planMigration, planThaw } from "./migration.js";
 
@@ -384,10 +390,7 @@ export class Planner {
     job.placement = [...placement];
     job.migration = plan;
     await this.publishJobEvent(jobId, "thaw-planned", { placement: job.placement, detail: plan.planId });
-    const byHost = new Map<string, number[]>();
-    placement.forEach((host, g) => {
-      byHost.set(host, [...(byHost.get(host) ?? []), g]);
-    });
+    const byHost = granulesByHost(placement);
     const answers = await Promise.allSettled(
       [...byHost].map(([host, granules]) =>
         this.opts.bus.request(
@@ -630,10 +633,7 @@ export class Planner {
   }
 
   private async startGranules(job: JobRecord): Promise<void> {
-    const byHost = new Map<string, number[]>();
-    job.placement.forEach((host, granule) => {
-      byHost.set(host, [...(byHost.get(host) ?? []), granule]);
-    });
+    const byHost = granulesByHost(job.placement);
     const { jobId, kind, module, args, env } = job.submit;
     await Promise.all(
       [...byHost].map(async ([host, granules]) => {
