@@ -153,6 +153,47 @@ export async function killJob(bus: Bus, jobId: string, reason: string): Promise<
   await bus.request(subjects.planner, message("job_kill", { jobId, reason }), ["granny.v1.ack"]);
 }
 
+export type JobEventMessage = MessageOf<"job_event"> | MessageOf<"lifecycle">;
+
+/**
+ * Follows a job's events (replayed, then live) until one matches; throws if the job ends
+ * first. An end event that matches is returned like any other.
+ */
+export async function awaitJobEvent(
+  bus: Bus,
+  jobId: string,
+  matches: (e: JobEventMessage) => boolean,
+  what = "the awaited event",
+): Promise<JobEventMessage> {
+  const abort = new AbortController();
+  let hit: JobEventMessage | undefined;
+  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
+    if (hit) return;
+    if (matches(e)) hit = e;
+    if (hit || (e.type === "granny.v1.job_event" && (e.event === "finished" || e.event === "failed")))
+      abort.abort();
+  });
+  if (!hit) throw new Error(`job ${jobId} ended before ${what}`);
+  return hit;
+}
+
+/** The n-th job-level event of a kind ("migrated", "frozen", ...). */
+export async function awaitNthJobEvent(
+  bus: Bus,
+  jobId: string,
+  event: string,
+  n = 1,
+): Promise<MessageOf<"job_event">> {
+  let seen = 0;
+  const e = await awaitJobEvent(
+    bus,
+    jobId,
+    (x) => x.type === "granny.v1.job_event" && x.event === event && ++seen === n,
+    `its ${event} #${n}`,
+  );
+  return e as MessageOf<"job_event">;
+}
+
 /** Lifecycle and job events, of one job or of all, replayed from the start of the stream. */
 export async function followEvents(
   bus: Bus,

@@ -90,7 +90,7 @@ export function planFreeze(job: JobRecord, why: string, origin = "operator"): Mi
 }
 
 /** A frozen job back on hosts: every granule restored from the bucket under `placement`. */
-export function planThaw(job: JobRecord, placement: readonly string[], why: string): MigrationInFlight {
+export function planThaw(placement: readonly string[], why: string): MigrationInFlight {
   return {
     planId: `thaw-${randomBytes(4).toString("hex")}`,
     moves: placement.map((to, granule) => ({ granule, from: "", to })),

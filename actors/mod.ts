@@ -1,12 +1,15 @@
 // The actors room's public surface: the planner and host actors, the granule lifecycle, the
 // client operations behind the `granny` command, and the local cluster launcher.
 export {
+  awaitJobEvent,
+  awaitNthJobEvent,
   clusterStatus,
   detectKind,
   evictHost,
   FAILED_JOB_EXIT_CODE,
   followEvents,
   freezeJob,
+  type JobEventMessage,
   type JobResult,
   killJob,
   migrateGranule,

@@ -385,7 +385,7 @@ export class Planner {
     const placement = this.policy.place(this.state.view(), { jobId, kind, size });
     if (!placement)
       throw new RejectedError(`no room for the ${size} ranks of job ${jobId} now; try again later`);
-    const plan = planThaw(job, placement, "thawed by an operator");
+    const plan = planThaw(placement, "thawed by an operator");
     job.state = "running";
     job.placement = [...placement];
     job.migration = plan;

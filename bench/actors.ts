@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { jetstream } from "@nats-io/jetstream";
 import {
+  awaitJobEvent,
   createLogger,
   followEvents,
   killJob,
@@ -18,7 +19,7 @@ import {
   submitJob,
   waitJob,
 } from "../actors/mod.js";
-import type { Bus, MessageOf } from "../bus/mod.js";
+import type { Bus } from "../bus/mod.js";
 import {
   connectBus,
   DurablePublisher,
@@ -202,7 +203,7 @@ async function migrationPause(): Promise<Row[]> {
         size: 2,
         args: ["100000", "2000", String(mib)],
       });
-      await untilEvent(
+      await awaitJobEvent(
         bus,
         jobId,
         (e) => e.type === "granny.v1.lifecycle" && e.granule === 1 && e.to === "running",
@@ -212,7 +213,7 @@ async function migrationPause(): Promise<Row[]> {
       cluster.spawnHost(target, 1);
       await cluster.waitForHosts(3, 30_000);
       await migrateGranule(bus, jobId, 1, target);
-      const migrated = await untilEvent(
+      const migrated = await awaitJobEvent(
         bus,
         jobId,
         (e) => e.type === "granny.v1.job_event" && e.event === "migrated",
@@ -233,23 +234,6 @@ async function migrationPause(): Promise<Row[]> {
     await bus.close();
   }
   return rows;
-}
-
-type AnyEvent = MessageOf<"job_event"> | MessageOf<"lifecycle">;
-
-async function untilEvent(bus: Bus, jobId: string, found: (e: AnyEvent) => boolean): Promise<AnyEvent> {
-  const abort = new AbortController();
-  let hit: AnyEvent | undefined;
-  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
-    if (hit) return;
-    if (found(e)) {
-      hit = e;
-      abort.abort();
-    } else if (e.type === "granny.v1.job_event" && (e.event === "finished" || e.event === "failed"))
-      abort.abort();
-  });
-  if (!hit) throw new Error(`job ${jobId} ended before the awaited event`);
-  return hit;
 }
 
 async function eventThroughput(): Promise<Row[]> {

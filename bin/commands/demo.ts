@@ -9,6 +9,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import {
+  awaitNthJobEvent,
   clusterStatus,
   createLogger,
   followEvents,
@@ -144,7 +145,7 @@ async function migration(bus: Bus, module: Uint8Array, check: Check): Promise<vo
     (await clusterStatus(bus)).jobs.find((j) => j.id === jobId)?.placement.map((p) => p.host) ?? [];
   const home = (await placement())[1] ?? "host-1";
   const away = home === "host-1" ? "host-2" : "host-1";
-  const waitFor = (event: string, n: number) => nthEvent(bus, jobId, event, n);
+  const waitFor = (event: string, n: number) => awaitNthJobEvent(bus, jobId, event, n);
   await migrateGranule(bus, jobId, 1, away);
   await waitFor("migrated", 1);
   await migrateGranule(bus, jobId, 1, home);
@@ -174,20 +175,4 @@ async function openMp(bus: Bus, module: Uint8Array, check: Check): Promise<void>
     jobId,
     (e) => e.type === "granny.v1.job_event" && (e.event === "scaled" || e.event === "threads-changed"),
   );
-}
-
-/** Waits for a job's n-th event of a kind; fails if the job ends first. */
-async function nthEvent(bus: Bus, jobId: string, event: string, n: number): Promise<void> {
-  const abort = new AbortController();
-  let seen = 0;
-  let ended = false;
-  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
-    if (e.type !== "granny.v1.job_event") return;
-    if (e.event === event && ++seen === n) abort.abort();
-    else if (e.event === "finished" || e.event === "failed") {
-      ended = true;
-      abort.abort();
-    }
-  });
-  if (ended) throw new Error(`job ${jobId} ended before its ${event} #${n}`);
 }

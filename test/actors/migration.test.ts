@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  awaitNthJobEvent,
   clusterStatus,
   createLogger,
   evictHost,
@@ -18,7 +19,7 @@ import {
   thawJob,
   waitJob,
 } from "../../actors/mod.js";
-import { type Bus, type MessageOf, message } from "../../bus/mod.js";
+import { type Bus, message } from "../../bus/mod.js";
 import { compileMpi } from "../../wasm-host/mod.js";
 
 const exec = promisify(execFile);
@@ -60,25 +61,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-type JobEvent = MessageOf<"job_event">;
-
-/** Resolves with the job's n-th event of the given kind (replayed, then followed). */
-async function nthJobEvent(jobId: string, event: string, n: number): Promise<JobEvent> {
-  const abort = new AbortController();
-  let seen = 0;
-  let found: JobEvent | undefined;
-  await followEvents(bus, { jobId, follow: true, signal: abort.signal }, (e) => {
-    if (
-      e.type === "granny.v1.job_event" &&
-      (e.event === event || e.event === "finished" || e.event === "failed")
-    ) {
-      if (e.event === event && ++seen === n) found = e;
-      if (found || e.event !== event) abort.abort();
-    }
-  });
-  if (!found) throw new Error(`job ${jobId} ended before its ${event} #${n}`);
-  return found;
-}
+const nthJobEvent = (jobId: string, event: string, n: number) => awaitNthJobEvent(bus, jobId, event, n);
 
 /** Submits the 4-rank time-step job and follows its stdout to its end. */
 async function startJob() {
