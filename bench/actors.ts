@@ -19,7 +19,6 @@ import {
   submitJob,
   waitJob,
 } from "../actors/mod.js";
-import type { Bus } from "../bus/mod.js";
 import {
   connectBus,
   DurablePublisher,
