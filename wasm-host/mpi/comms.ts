@@ -98,8 +98,10 @@ function newComm(
     group,
     rank: group.indexOf(me),
     cart,
+    collSeq: 0,
     errhandler: parent.errhandler,
     name: "",
+    attrs: undefined,
   };
 }
 

@@ -8,10 +8,17 @@ export class LinearMemory {
 
   constructor(private readonly memory: () => WebAssembly.Memory) {}
 
+  private shared = false;
+
   private refresh(): void {
+    // Growing a non-shared memory detaches its old buffer, so cached views read as empty and a
+    // non-empty view is current without asking the memory (its buffer getter is not free on
+    // every host call). A shared memory grows under a new, longer buffer object instead.
+    if (this.bytes.byteLength !== 0 && !this.shared) return;
     const buffer = this.memory().buffer;
     if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
       this.buffer = buffer;
+      this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
       this.bytes = new Uint8Array(buffer);
       this.view = new DataView(buffer);
     }

@@ -5,6 +5,7 @@ import { BASIC_SIZE, pack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import type { HostCalls } from "./imports-types.js";
 import { MpiRank, type Request, type StatusValue } from "./rank.js";
+import { ownBytes } from "./transport.js";
 
 export function p2pCalls(rank: MpiRank): HostCalls {
   const mem = rank.mem;
@@ -59,11 +60,9 @@ export function p2pCalls(rank: MpiRank): HostCalls {
   };
 
   const blockingSend =
-    (sync: boolean, what: string) =>
+    (sync: boolean) =>
     (buf: number, count: number, type: number, dest: number, tag: number, comm: number) => {
-      const r = rank.startSend(comm, buf, count, type, dest, tag, sync);
-      rank.wait(r);
-      void what;
+      rank.sendBlocking(comm, buf, count, type, dest, tag, sync);
       return 0;
     };
 
@@ -91,11 +90,11 @@ export function p2pCalls(rank: MpiRank): HostCalls {
   };
 
   return {
-    MPI_Send: blockingSend(false, "MPI_Send"),
-    MPI_Rsend: blockingSend(false, "MPI_Rsend"),
+    MPI_Send: blockingSend(false),
+    MPI_Rsend: blockingSend(false),
     // Every send is buffered by the runtime, so a buffered send needs no attached buffer.
-    MPI_Bsend: blockingSend(false, "MPI_Bsend"),
-    MPI_Ssend: blockingSend(true, "MPI_Ssend"),
+    MPI_Bsend: blockingSend(false),
+    MPI_Ssend: blockingSend(true),
     MPI_Isend: nonblockingSend(false),
     MPI_Irsend: nonblockingSend(false),
     MPI_Ibsend: nonblockingSend(false),
@@ -142,7 +141,7 @@ export function p2pCalls(rank: MpiRank): HostCalls {
       const out =
         dest === PROC_NULL
           ? undefined
-          : rank.transport.send(rank.worldOf(c, dest), c.ctx, stag, { bytes: outBytes }, false);
+          : rank.transport.send(rank.worldOf(c, dest), c.ctx, stag, ownBytes(outBytes), false);
       rank.transport.waitUntil(() => recv.complete() && (out === undefined || out.written));
       rank.writeStatus(statusPtr, recv.status);
       rank.raiseStatusError(recv.status, "MPI_Sendrecv_replace");

@@ -20,8 +20,10 @@ import type { MpiRankData } from "./protocol.js";
 import { RankState } from "./shared-layout.js";
 import { type CommState, initialState, type MpiState } from "./state.js";
 import {
+  fromMemory,
   type Incoming,
   type Outgoing,
+  ownBytes,
   type PostedRecv,
   RankTransport,
   type TransportHost,
@@ -192,12 +194,12 @@ export class MpiRank {
     const capacity = count * t.size;
     let done = false;
     const status = MpiRank.emptyStatus();
-    const dense =
-      t.blocks.length === 1 && t.blocks[0]?.[0] === 0 && t.blocks[0]?.[1] === t.extent && t.lb === 0;
+    const dense = isDense(t);
     const recv: PostedRecv = {
       ctx: c.ctx,
       src,
       tag,
+      tagMask: -1,
       directPtr: dense ? buf : -1,
       capacity,
       onComplete: (msg: Incoming) => {
@@ -229,13 +231,48 @@ export class MpiRank {
     this.checkCount(count);
     this.checkSendTag(tag);
     const status = MpiRank.emptyStatus();
-    if (dest === PROC_NULL) return { kind: "send", comm: commHandle, complete: () => true, status };
-    const world = this.worldOf(c, dest);
-    const dense =
-      t.blocks.length === 1 && t.blocks[0]?.[0] === 0 && t.blocks[0]?.[1] === t.extent && t.lb === 0;
-    const source = dense ? { ptr: buf, len: count * t.size } : { bytes: pack(this.mem.u8(), buf, count, t) };
-    const out = this.transport.send(world, c.ctx, tag, source, sync);
+    const out = this.sendMessage(c, buf, count, t, dest, tag, sync);
+    if (out === undefined) return { kind: "send", comm: commHandle, complete: () => true, status };
     return { kind: "send", comm: commHandle, complete: () => out.written && out.acked, status, out };
+  }
+
+  /** A blocking send: returns once the buffer may be reused (and, if sync, the message matched). */
+  sendBlocking(
+    commHandle: number,
+    buf: number,
+    count: number,
+    typeHandle: number,
+    dest: number,
+    tag: number,
+    sync: boolean,
+  ): void {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkSendTag(tag);
+    // The common case, a message that fits the receiver's inbox, is written before this returns
+    // and needs neither a request nor a wait.
+    const out = this.sendMessage(c, buf, count, t, dest, tag, sync);
+    if (out !== undefined && !(out.written && out.acked)) {
+      this.transport.waitUntil(() => out.written && out.acked);
+    }
+  }
+
+  private sendMessage(
+    c: CommState,
+    buf: number,
+    count: number,
+    t: TypeInfo,
+    dest: number,
+    tag: number,
+    sync: boolean,
+  ): Outgoing | undefined {
+    if (dest === PROC_NULL) return undefined;
+    const world = this.worldOf(c, dest);
+    const source = isDense(t)
+      ? fromMemory(buf, count * t.size)
+      : ownBytes(pack(this.mem.u8(), buf, count, t));
+    return this.transport.send(world, c.ctx, tag, source, sync);
   }
 
   /** Raises MPI_ERR_TRUNCATE (or another error) recorded in a completed request. */
@@ -266,7 +303,7 @@ export class MpiRank {
       this.worldOf(c, rank),
       c.ctx + 1,
       (seq << COLL_KIND_BITS) | kind,
-      { bytes },
+      ownBytes(bytes),
       false,
     );
   }
@@ -281,7 +318,9 @@ export class MpiRank {
       tag: (seq << COLL_KIND_BITS) | (kind ?? 0),
       tagMask: kind === undefined ? ~((1 << COLL_KIND_BITS) - 1) : -1,
       directPtr: -1,
-      capacity: Number.MAX_SAFE_INTEGER,
+      // Any size (collectives check sizes themselves); a small integer, as in user receives, so
+      // that V8 keeps one field representation for both.
+      capacity: 0x3fffffff,
       onComplete: (msg) => {
         box.msg = msg;
       },
@@ -417,3 +456,8 @@ export const COLLECTIVE_NAMES: Readonly<Record<number, string>> = {
   ...Object.fromEntries(Array.from({ length: 12 }, (_, i) => [20 + i, "a neighbourhood collective"])),
   18: "MPI_Barrier (quiescing for a migration)",
 };
+
+/** A datatype whose elements lie back to back: messages of it go to and from memory directly. */
+function isDense(t: TypeInfo): boolean {
+  return t.blocks.length === 1 && t.blocks[0]?.[0] === 0 && t.blocks[0]?.[1] === t.extent && t.lb === 0;
+}

@@ -21,6 +21,8 @@ export interface CommState {
   /**
    * Collectives started on this communicator so far (absent means 0). Every member starts them
    * in the same order, so this numbers a collective's messages the same way on every rank.
+   * Communicators are created with every field present (0, undefined), so that all have one
+   * object shape: adding a field on first use made V8 deoptimise the message paths.
    */
   collSeq?: number;
   errhandler: number;
@@ -71,16 +73,20 @@ export function initialState(worldRank: number, worldSize: number): MpiState {
     group: Array.from({ length: worldSize }, (_, i) => i),
     rank: worldRank,
     cart: undefined,
+    collSeq: 0,
     errhandler: ERRORS_ARE_FATAL,
     name: "MPI_COMM_WORLD",
+    attrs: undefined,
   };
   const self: CommState = {
     ctx: 2,
     group: [worldRank],
     rank: 0,
     cart: undefined,
+    collSeq: 0,
     errhandler: ERRORS_ARE_FATAL,
     name: "MPI_COMM_SELF",
+    attrs: undefined,
   };
   const comms: (CommState | null)[] = [];
   comms[0] = null;

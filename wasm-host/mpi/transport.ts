@@ -10,8 +10,10 @@
 import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { MpiJobAborted } from "./errors.js";
+import { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
 import {
+  copyBytes,
   encodeRecord,
   RECORD_HEADER_BYTES,
   Rec,
@@ -48,7 +50,7 @@ export interface PostedRecv {
    * Bits of the tag that must match (default all). Collectives tag their messages with a
    * sequence number and the collective's kind, and match on the sequence number only.
    */
-  readonly tagMask?: number;
+  readonly tagMask: number;
   /** Linear-memory address for a dense receive buffer, or -1 to stage. */
   readonly directPtr: number;
   /** Bytes the receive buffer holds. */
@@ -57,8 +59,24 @@ export interface PostedRecv {
   readonly onComplete: (msg: Incoming) => void;
 }
 
-/** Data to send: bytes of our own, or a range of linear memory read when each fragment goes out. */
-export type SendSource = { readonly bytes: Uint8Array } | { readonly ptr: number; readonly len: number };
+/**
+ * Data to send: bytes of our own, or a range of linear memory read when each fragment goes out.
+ * One object shape for both (fromMemory/ownBytes below), so the hot paths that read it stay
+ * monomorphic: a second shape, first met at the first collective, made V8 deoptimise them.
+ */
+export interface SendSource {
+  readonly bytes: Uint8Array | undefined;
+  readonly ptr: number;
+  readonly len: number;
+}
+
+export function fromMemory(ptr: number, len: number): SendSource {
+  return { bytes: undefined, ptr, len };
+}
+
+export function ownBytes(bytes: Uint8Array): SendSource {
+  return { bytes, ptr: 0, len: bytes.length };
+}
 
 export interface Outgoing {
   readonly dest: number;
@@ -125,12 +143,26 @@ export class RankTransport {
   private readonly outQueues = new Map<number, Outgoing[]>();
   private readonly awaitingAck = new Map<number, Outgoing>();
   private nextMsgId = 1;
+  /** The rank's linear memory, where direct sends read and direct receives write. */
+  private readonly linear: LinearMemory;
+  /** Header of the record being written; reused, records are written one at a time. */
+  private readonly header: RecordHeader = {
+    kind: 0,
+    src: 0,
+    tag: 0,
+    ctx: 0,
+    msgId: 0,
+    total: 0,
+    offset: 0,
+    flags: 0,
+  };
 
   constructor(
     public data: MpiRankData,
     private readonly host: TransportHost,
   ) {
     this.me = data.worldRank;
+    this.linear = new LinearMemory(() => host.memory());
     this.spinMs = data.localCount > availableParallelism() ? OVERSUBSCRIBED_SPIN_MS : SPIN_MS;
     const bound = RankTransport.bind(data);
     this.control = bound.control;
@@ -245,7 +277,7 @@ export class RankTransport {
 
   /** Queues a message; it goes out as far as inboxes have room, the rest on later progress. */
   send(dest: number, ctx: number, tag: number, source: SendSource, sync: boolean): Outgoing {
-    const total = "bytes" in source ? source.bytes.length : source.len;
+    const total = source.len;
     const out: Outgoing = {
       dest,
       ctx,
@@ -261,6 +293,9 @@ export class RankTransport {
     if (sync) this.awaitingAck.set(out.msgId, out);
     let queue = this.outQueues.get(dest);
     if (queue === undefined) {
+      // Nothing queued for dest: write what fits now, and queue only what does not.
+      this.pushMessage(out, this.fragmentLimit(dest));
+      if (out.written) return out;
       queue = [];
       this.outQueues.set(dest, queue);
     }
@@ -275,10 +310,29 @@ export class RankTransport {
     return (this.rings[slot] as Ring).maxPayload;
   }
 
-  private payloadOf(out: Outgoing, from: number, len: number): Uint8Array {
-    if ("bytes" in out.source) return out.source.bytes.subarray(from, from + len);
-    const start = out.source.ptr + from;
-    return new Uint8Array(this.host.memory().buffer, start, len);
+  /** Writes as many fragments of one message as fit; true if any went out. */
+  private pushMessage(out: Outgoing, limit: number): boolean {
+    let moved = false;
+    const h = this.header;
+    while (!out.written) {
+      const len = Math.min(limit, out.total - out.sent);
+      h.kind = RecordKind.data;
+      h.src = this.me;
+      h.tag = out.tag;
+      h.ctx = out.ctx;
+      h.msgId = out.msgId;
+      h.total = out.total;
+      h.offset = out.sent;
+      h.flags = out.sync ? RecordFlag.synchronous : 0;
+      const own = out.source.bytes;
+      const source = own ?? this.linear.u8();
+      const from = own === undefined ? out.source.ptr + out.sent : out.sent;
+      if (!this.writeRecord(out.dest, h, source, from, len)) return moved;
+      moved = true;
+      out.sent += len;
+      if (out.sent >= out.total) out.written = true;
+    }
+    return moved;
   }
 
   /** Writes as many fragments of the destination's queue as fit. */
@@ -288,40 +342,31 @@ export class RankTransport {
     for (;;) {
       const out = queue[0];
       if (out === undefined) break;
-      while (!out.written) {
-        const len = Math.min(limit, out.total - out.sent);
-        const header: RecordHeader = {
-          kind: RecordKind.data,
-          src: this.me,
-          tag: out.tag,
-          ctx: out.ctx,
-          msgId: out.msgId,
-          total: out.total,
-          offset: out.sent,
-          flags: out.sync ? RecordFlag.synchronous : 0,
-        };
-        if (!this.writeRecord(dest, header, this.payloadOf(out, out.sent, len))) return moved;
-        moved = true;
-        out.sent += len;
-        if (out.sent >= out.total) out.written = true;
-      }
+      if (this.pushMessage(out, limit)) moved = true;
+      if (!out.written) return moved;
       queue.shift();
     }
     return moved;
   }
 
-  private writeRecord(dest: number, header: RecordHeader, payload: Uint8Array): boolean {
+  private writeRecord(
+    dest: number,
+    header: RecordHeader,
+    source: Uint8Array,
+    from: number,
+    len: number,
+  ): boolean {
     const slot = this.data.slotOfRank[dest] ?? -1;
     if (slot >= 0) {
       const ring = this.rings[slot] as Ring;
-      if (!ring.tryWrite(this.slot, header, payload)) return false;
+      if (!ring.tryWrite(this.slot, header, source, from, len)) return false;
       this.control.ring(slot);
       return true;
     }
-    const size = RECORD_HEADER_BYTES + payload.length;
+    const size = RECORD_HEADER_BYTES + len;
     const inflight = this.control.inflight(this.slot);
     if (inflight > 0 && inflight + size > this.data.inflightLimit) return false;
-    const record = encodeRecord(header, payload);
+    const record = encodeRecord(header, source.subarray(from, from + len));
     this.control.addInflight(this.slot, size);
     this.host.postToHost({ type: "mpi.remote", dest, record }, [record.buffer as ArrayBuffer]);
     return true;
@@ -344,7 +389,13 @@ export class RankTransport {
 
   /** Posts a receive; it may complete at once from the unexpected queue. */
   post(recv: PostedRecv): void {
-    const i = this.unexpected.findIndex((m) => matches(recv, m));
+    let i = -1;
+    for (let k = 0; k < this.unexpected.length; k++) {
+      if (matches(recv, this.unexpected[k] as Incoming)) {
+        i = k;
+        break;
+      }
+    }
     if (i < 0) {
       this.posted.push(recv);
       return;
@@ -365,7 +416,7 @@ export class RankTransport {
 
   /** The first unexpected message a receive with these arguments would match (MPI_Probe). */
   peek(ctx: number, src: number, tag: number): Incoming | undefined {
-    return this.unexpected.find((m) => matches({ ctx, src, tag }, m));
+    return this.unexpected.find((m) => matches({ ctx, src, tag, tagMask: -1 }, m));
   }
 
   private bind(msg: Incoming, recv: PostedRecv): void {
@@ -387,7 +438,7 @@ export class RankTransport {
     };
     // An ack that finds the sender's inbox full waits here, so it is never lost; order with
     // data does not matter (acks are matched by message id).
-    if (this.pendingAcks.length === 0 && this.writeRecord(msg.src, header, EMPTY)) return;
+    if (this.pendingAcks.length === 0 && this.writeRecord(msg.src, header, EMPTY, 0, 0)) return;
     this.pendingAcks.push({ dest: msg.src, header });
   }
 
@@ -397,7 +448,7 @@ export class RankTransport {
     let moved = false;
     while (this.pendingAcks.length > 0) {
       const first = this.pendingAcks[0] as { dest: number; header: RecordHeader };
-      if (!this.writeRecord(first.dest, first.header, EMPTY)) break;
+      if (!this.writeRecord(first.dest, first.header, EMPTY, 0, 0)) break;
       this.pendingAcks.shift();
       moved = true;
     }
@@ -418,7 +469,6 @@ export class RankTransport {
     }
     const len = ring.word(w, Rec.len) - RECORD_HEADER_BYTES;
     const offset = ring.word(w, Rec.offset);
-    const fragment = ring.bytes.subarray(at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + len);
     let msg: Incoming | undefined;
     if (offset === 0) {
       msg = {
@@ -434,7 +484,7 @@ export class RankTransport {
         recv: undefined,
         complete: false,
       };
-      const i = this.posted.findIndex((r) => matches(r, msg as Incoming));
+      const i = this.firstPostedMatch(msg);
       if (i >= 0) {
         const recv = this.posted[i] as PostedRecv;
         this.posted.splice(i, 1);
@@ -448,10 +498,11 @@ export class RankTransport {
       msg = this.partial.get(src);
       if (msg === undefined) throw new Error(`MPI transport: fragment from rank ${src} without its start`);
     }
+    const payloadAt = at + RECORD_HEADER_BYTES;
     if (msg.directPtr >= 0) {
-      new Uint8Array(this.host.memory().buffer).set(fragment, msg.directPtr + offset);
+      copyBytes(this.linear.u8(), msg.directPtr + offset, ring.bytes, payloadAt, len);
     } else {
-      (msg.data as Uint8Array).set(fragment, offset);
+      copyBytes(msg.data as Uint8Array, offset, ring.bytes, payloadAt, len);
     }
     msg.got += len;
     if (msg.got >= msg.total) {
@@ -462,6 +513,12 @@ export class RankTransport {
       this.partial.set(src, msg);
     }
   };
+
+  private firstPostedMatch(msg: Incoming): number {
+    const posted = this.posted;
+    for (let i = 0; i < posted.length; i++) if (matches(posted[i] as PostedRecv, msg)) return i;
+    return -1;
+  }
 
   /**
    * Called after every progress step (set by the rank): advances nonblocking collectives, so
@@ -518,10 +575,10 @@ export class RankTransport {
   }
 }
 
-function matches(recv: { ctx: number; src: number; tag: number; tagMask?: number }, msg: Incoming): boolean {
+function matches(recv: { ctx: number; src: number; tag: number; tagMask: number }, msg: Incoming): boolean {
   return (
     recv.ctx === msg.ctx &&
     (recv.src === ANY_SOURCE || recv.src === msg.src) &&
-    (recv.tag === ANY_TAG || recv.tag === (msg.tag & (recv.tagMask ?? -1)))
+    (recv.tag === ANY_TAG || recv.tag === (msg.tag & recv.tagMask))
   );
 }
