@@ -121,10 +121,14 @@ export async function clusterStatus(bus: Bus): Promise<Omit<MessageOf<"cluster_s
   return status;
 }
 
-/** Asks the planner to move a granule (an MPI rank) to another host at its next barrier. */
+/**
+ * Asks the planner to move a granule (an MPI rank) to another host. Answered once the plan is
+ * out: after the pre-copy of the rank's memory to the target (up to half a minute for a rank
+ * that makes no MPI call), the move happens at the rank's next barrier.
+ */
 export async function migrateGranule(bus: Bus, jobId: string, granule: number, to: string): Promise<void> {
   await bus.request(subjects.planner, message("migrate_request", { jobId, granule, to }), ["granny.v1.ack"], {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
   });
 }
 
@@ -145,7 +149,7 @@ export async function thawJob(bus: Bus, jobId: string): Promise<void> {
 /** Tells the planner a host goes away after `graceMs`: its ranks move, or their jobs freeze, before then. */
 export async function evictHost(bus: Bus, host: string, graceMs: number): Promise<void> {
   await bus.request(subjects.planner, message("evict_request", { host, graceMs }), ["granny.v1.ack"], {
-    timeoutMs: 15_000,
+    timeoutMs: 60_000,
   });
 }
 

@@ -48,10 +48,13 @@ import { GranuleLifecycle } from "./granule.js";
 import { instrumentOffThread } from "./instrument.js";
 import type { Logger } from "./log.js";
 import { OutputPump } from "./output-pump.js";
+import { PrecopyStore, sendPrecopy } from "./precopy.js";
 
 export const HOST_ACCEPTS = [
   "granny.v1.granules_start",
   "granny.v1.job_stop",
+  "granny.v1.migration_precopy",
+  "granny.v1.snapshot_precopy",
   "granny.v1.migration_plan",
   "granny.v1.snapshot_transfer",
   "granny.v1.barrier_release",
@@ -93,6 +96,8 @@ interface Restore {
   readonly snapshot: GranuleSnapshot;
   readonly bytes: number;
   readonly planId: string;
+  /** Buffers of the snapshot this host owns: moved to the granule's thread, not copied. */
+  readonly transfer: ArrayBuffer[];
 }
 
 /** A job with granules on this host. */
@@ -123,7 +128,12 @@ interface RunningGranule {
   /** Lifecycle events and output, published in order. */
   readonly events: SerialQueue;
   handle?: GranuleHandle;
+  /** Resolves with the handle once the granule's thread is launched (its module may still be loading). */
+  readonly launched: Promise<GranuleHandle>;
+  setLaunched: (handle: GranuleHandle) => void;
   stopReason?: string;
+  /** The plan whose pre-copy of this granule reached its target. */
+  precopied?: string;
 }
 
 /** Runs async tasks one after another: keeps each granule's events in the order they happened. */
@@ -137,6 +147,8 @@ class SerialQueue {
 
 export class HostActor {
   private readonly granules = new Map<string, RunningGranule>();
+  /** Pre-copies sent here by the sources of migrations, until their snapshots arrive. */
+  private readonly precopies = new PrecopyStore();
   /** Jobs with granules here; MPI jobs carry their router. */
   private readonly jobs = new Map<string, HostJob>();
   private readonly earlyEnvelopes = new Map<string, Uint8Array[]>();
@@ -177,7 +189,8 @@ export class HostActor {
     });
     await this.opts.bus.flush();
     await this.register();
-    prewarmGranuleWorkers();
+    // Pooled workers load the MPI provider ahead: a restored rank does not wait for it in the pause.
+    prewarmGranuleWorkers([mpiProviderUrl().href]);
     const every = this.opts.heartbeatMs ?? 1000;
     this.heartbeat = setInterval(() => void this.beat(), every);
   }
@@ -212,6 +225,8 @@ export class HostActor {
     return match(msg)
       .with({ type: "granny.v1.granules_start" }, (m) => this.onStart(m))
       .with({ type: "granny.v1.job_stop" }, (m) => this.onStop(m))
+      .with({ type: "granny.v1.migration_precopy" }, (m) => this.onMigrationPrecopy(m))
+      .with({ type: "granny.v1.snapshot_precopy" }, (m) => this.onSnapshotPrecopy(m))
       .with({ type: "granny.v1.migration_plan" }, (m) => this.onMigrationPlan(m))
       .with({ type: "granny.v1.snapshot_transfer" }, (m) => this.onSnapshotTransfer(m))
       .with({ type: "granny.v1.barrier_release" }, (m) => this.onBarrierRelease(m))
@@ -302,9 +317,15 @@ export class HostActor {
   }
 
   private addGranule(jobId: string, granule: number, persisted?: unknown): RunningGranule {
+    let setLaunched!: (handle: GranuleHandle) => void;
+    const launched = new Promise<GranuleHandle>((resolve) => {
+      setLaunched = resolve;
+    });
     const record: RunningGranule = {
       jobId,
       granule,
+      launched,
+      setLaunched,
       events: new SerialQueue(),
       trace: new GranuleTrace({ jobId, granule, host: this.opts.name }),
       lifecycle: new GranuleLifecycle(
@@ -368,6 +389,7 @@ export class HostActor {
       void g.handle?.kill();
     }
     void this.jobs.get(m.jobId)?.omp?.kill();
+    this.precopies.dropJob(m.jobId);
     return message("ack", {});
   }
 
@@ -393,7 +415,7 @@ export class HostActor {
           env: spec.env,
           name: `${spec.jobId}/${g.granule}`,
           identity: { jobId: spec.jobId, granuleId: `rank-${g.granule}` },
-          ...(restore ? { restore: restore.snapshot } : {}),
+          ...(restore ? { restore: restore.snapshot, transferList: restore.transfer } : {}),
           ...(router ? { providers: [mpiProviderUrl().href], providerData: router.rankData(g.granule) } : {}),
         },
         {
@@ -405,8 +427,9 @@ export class HostActor {
         },
       );
       g.handle = handle;
+      g.setLaunched(handle);
       // A migration decided while the granule was still loading takes effect at its first barrier.
-      if (g.moving) handle.requestSnapshot();
+      if (g.moving) handle.requestSnapshot({ delta: g.moving.to !== "" && g.precopied === g.moving.planId });
       if (restore && router) {
         void this.whenRestored(g, job, handle, restore);
       } else {
@@ -586,6 +609,43 @@ export class HostActor {
 
   // ---- migration (docs/snapshots.md has the sequence) ----
 
+  /** Source host, before the plan: pre-copy the moving granules to their targets while they run. */
+  private async onMigrationPrecopy(m: MessageOf<"migration_precopy">): Promise<Message> {
+    const job = this.jobs.get(m.jobId);
+    if (!job) throw new RejectedError(`job ${m.jobId} has no granules on ${this.opts.name}`);
+    const sent = await Promise.allSettled(
+      m.moves.map(async (mv) => {
+        const g = this.granules.get(`${m.jobId}/${mv.granule}`);
+        if (!g || g.lifecycle.done)
+          throw new RejectedError(`granule ${mv.granule} of job ${m.jobId} is not running here`);
+        // A granule still loading its module is copied once it runs (sendPrecopy bounds the wait).
+        await sendPrecopy(this.opts.bus, g.launched, mv.to, {
+          jobId: m.jobId,
+          planId: m.planId,
+          granule: mv.granule,
+          kind: job.spec.kind,
+          module: job.spec.module,
+        });
+        g.precopied = m.planId;
+      }),
+    );
+    const failed = sent.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    return message("ack", {});
+  }
+
+  /**
+   * Target host: keep a pre-copy for the snapshot to come, and answer once the module is ready
+   * too (fetched, instrumented, compiled): the planner holds the job only after that, so the
+   * restore in the pause does not wait for it.
+   */
+  private async onSnapshotPrecopy(m: MessageOf<"snapshot_precopy">): Promise<Message> {
+    const answer = this.precopies.keep(m);
+    const spec: JobSpec = { jobId: m.jobId, kind: m.kind, module: m.module, args: [], env: {} };
+    await this.runnable(spec);
+    return answer;
+  }
+
   /** Every host of the job: snapshot the ranks that leave from here; hold the rest at the next barrier. */
   private onMigrationPlan(m: MessageOf<"migration_plan">): Message {
     const job = this.jobs.get(m.jobId);
@@ -610,7 +670,8 @@ export class HostActor {
       g.moving = { planId: m.planId, to: mv.to, placement: m.placement, trace: captureContext() };
       // A move to no host is a freeze: the snapshot goes to the bucket.
       g.lifecycle.apply(mv.to === "" ? { type: "FREEZE" } : { type: "MIGRATE", to: mv.to });
-      g.handle?.requestSnapshot();
+      // After a pre-copy for this plan, the snapshot need only hold the pages changed since.
+      g.handle?.requestSnapshot({ delta: mv.to !== "" && g.precopied === m.planId });
     }
     if (leaving.length === 0) router.holdBarrier();
     const plan = { planId: m.planId, placement: m.placement, ready: Promise.resolve() };
@@ -761,9 +822,14 @@ export class HostActor {
     }
     const runnable = await this.runnable(spec);
     let snapshot: GranuleSnapshot;
+    let transfer: ArrayBuffer[];
     let persisted: unknown;
     try {
-      snapshot = decodeSnapshot(snapshotBytes, { expectModuleHash: runnable.hash });
+      ({ snapshot, transfer } = this.precopies.complete(
+        spec.jobId,
+        granule,
+        decodeSnapshot(snapshotBytes, { expectModuleHash: runnable.hash }),
+      ));
       persisted = JSON.parse(new TextDecoder().decode(lifecycleBytes));
     } catch (err) {
       const reason = `snapshot of granule ${granule} refused on ${this.opts.name}: ${(err as Error).message}`;
@@ -782,7 +848,7 @@ export class HostActor {
     }
     const g = this.addGranule(spec.jobId, granule, persisted);
     g.lifecycle.apply({ type: "RESTORE", host: this.opts.name });
-    void this.run(g, job, { snapshot, bytes: snapshotBytes.length, planId });
+    void this.run(g, job, { snapshot, bytes: snapshotBytes.length, planId, transfer });
   }
 
   private async whenRestored(

@@ -49,6 +49,12 @@ export const PLANNER_ACCEPTS = [
   "granny.v1.evict_request",
 ] as const;
 
+/**
+ * How long the planner waits for a migration's pre-copy (a source host copying its moving
+ * granules' memory to their targets while they run) before it holds the job without one.
+ */
+const PRECOPY_TIMEOUT_MS = 30_000;
+
 export interface PlannerOptions {
   readonly bus: Bus;
   readonly log: Logger;
@@ -266,6 +272,7 @@ export class Planner {
     await this.publishJobEvent(jobId, "migration-planned", {
       detail: `${plan.planId} ${moves}; ${plan.reason}`,
     });
+    await this.precopy(job, plan, span);
     const msg = message("migration_plan", {
       jobId,
       planId: plan.planId,
@@ -301,6 +308,48 @@ export class Planner {
       });
       throw new RejectedError(`host ${hosts[refusal]} refused migration ${plan.planId}: ${reason.message}`);
     }
+  }
+
+  /**
+   * Live migration's pre-copy, before any rank is held: each source host copies its moving
+   * granules' memory to their targets while they run, so that the snapshot at the barrier only
+   * carries what changed since. A pre-copy that fails or times out costs only pause time: the
+   * plan goes on and the snapshot then carries the whole memory.
+   */
+  private async precopy(job: JobRecord, plan: MigrationInFlight, span: SpanHandle): Promise<void> {
+    const jobId = job.submit.jobId;
+    const bySource = new Map<string, { granule: number; to: string }[]>();
+    for (const mv of plan.moves) {
+      if (mv.to === "" || mv.from === "" || mv.from === mv.to) continue;
+      bySource.set(mv.from, [...(bySource.get(mv.from) ?? []), { granule: mv.granule, to: mv.to }]);
+    }
+    if (bySource.size === 0) return;
+    const started = Date.now();
+    const answers = await inContext(span, () =>
+      Promise.allSettled(
+        [...bySource].map(([host, moves]) =>
+          this.opts.bus.request(
+            subjects.host(host),
+            message("migration_precopy", { jobId, planId: plan.planId, moves }),
+            ["granny.v1.ack"],
+            { timeoutMs: PRECOPY_TIMEOUT_MS },
+          ),
+        ),
+      ),
+    );
+    const failures = answers.flatMap((a) => (a.status === "rejected" ? [(a.reason as Error).message] : []));
+    if (failures.length > 0) {
+      this.opts.log.warn(
+        `job ${jobId}: pre-copy of ${plan.planId} failed, snapshots will carry all memory: ${failures.join("; ")}`,
+      );
+      await this.publishJobEvent(jobId, "migration-precopy-failed", {
+        detail: `${plan.planId}: ${failures.join("; ")}`,
+      });
+      return;
+    }
+    await this.publishJobEvent(jobId, "migration-precopied", {
+      detail: `${plan.planId} memory with its targets after ${Date.now() - started} ms`,
+    });
   }
 
   /** A moved granule is restored and parked at its barrier on its new host. */

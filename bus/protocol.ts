@@ -147,6 +147,26 @@ const definitions = {
   thaw_request: s.object({ jobId: s.string() }),
 
   /**
+   * Planner -> a source host, before the plan: copy the memory of these granules, while they
+   * run, to their targets (live migration's pre-copy), so that the snapshot at the barrier only
+   * carries what changed since. Answered once every pre-copy is with its target.
+   */
+  migration_precopy: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    moves: s.array(s.object({ granule: s.int(), to: s.string() })),
+  }),
+  /** Source host -> target host: a running granule's memory (encodePrecopy), kept for its snapshot. */
+  snapshot_precopy: s.object({
+    jobId: s.string(),
+    planId: s.string(),
+    granule: s.int(),
+    /** The job's module: the target prepares it now, ahead of the restore. */
+    kind: s.oneOf(JOB_KINDS),
+    module: moduleRef,
+    precopy: s.bytes(),
+  }),
+  /**
    * Planner -> every host of a job: at the job's next barrier, hold every rank, snapshot the
    * moving ones and send them to their targets (or to the snapshot bucket when `to` is "").
    */

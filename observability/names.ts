@@ -16,6 +16,8 @@ export const SPAN = {
   granuleBarrier: "granule.barrier",
   /** planner: one migration, from the decision to the barrier's release (root of its own trace). */
   migration: "migration",
+  /** source host: a running granule's memory copied and sent to its target ahead of the barrier. */
+  migrationPrecopy: "migration.precopy",
   /** source host: capturing a granule's snapshot at the barrier. */
   migrationSnapshot: "migration.snapshot",
   /** source host: sending the snapshot to the target host. */

@@ -7,6 +7,7 @@ import { MessageChannel, type TransferListItem, Worker } from "node:worker_threa
 import type { GranuleLaunch } from "./launch.js";
 import { moduleHash } from "./module-cache.js";
 import type { GranuleOutcome } from "./outcome.js";
+import type { Precopy } from "./snapshot/types.js";
 import type { WasiState } from "./wasi/mod.js";
 import { fillPool, takeWarmWorker } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
@@ -45,7 +46,15 @@ export interface GranuleHandle {
    * nothing else waits). `done` then resolves { kind: "suspended", snapshot }. Throws when the
    * module's hash is unknown (launch a compiled module with moduleHash) or the granule has ended.
    */
-  requestSnapshot(): void;
+  requestSnapshot(options?: { readonly delta?: boolean }): void;
+  /**
+   * Live migration's first step: the granule copies its memory at its next host call (an MPI
+   * call), keeps that copy and hands one over, then runs on. A later requestSnapshot({ delta:
+   * true }) stores only the pages that changed since (docs/snapshots.md "Pre-copy"). Rejects if
+   * the granule ends first; the caller bounds the wait (a granule in a long computation makes
+   * no host call).
+   */
+  precopy(): Promise<Precopy>;
   /**
    * For a restore launch: resolves once memory and globals are in place, just before the rewind,
    * with the memory's sha256 when digestAfterRestore was asked for. Rejects if it never gets there.
@@ -67,9 +76,9 @@ let workerUrl: URL | undefined;
  * Starts warm granule workers ahead of the first launch, so that a host's first granule (or
  * the first rank restored on a migration target) does not wait for a thread to start.
  */
-export function prewarmGranuleWorkers(): void {
+export function prewarmGranuleWorkers(providers: readonly string[] = []): void {
   workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
-  fillPool(workerUrl, DEFAULT_LIMITS);
+  fillPool(workerUrl, DEFAULT_LIMITS, providers);
 }
 
 export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): GranuleHandle {
@@ -96,7 +105,8 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
   restored.catch(() => {});
   const hash =
     launch.moduleHash ?? (launch.module instanceof Uint8Array ? moduleHash(launch.module) : undefined);
-  const snapshotSignal = new SharedArrayBuffer(4);
+  const snapshotSignal = new SharedArrayBuffer(8);
+  const precopies: { resolve: (p: Precopy) => void; reject: (e: Error) => void }[] = [];
 
   let finished = false;
   let finalState: WasiState | null = null;
@@ -106,6 +116,8 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     finished = true;
     rejectStarted(new Error(`${name} ended before its entry ran: ${describe(outcome)}`));
     rejectRestored(new Error(`${name} ended before it was restored: ${describe(outcome)}`));
+    for (const p of precopies.splice(0))
+      p.reject(new Error(`${name} ended before its pre-copy: ${describe(outcome)}`));
     settleDone(outcome);
     // The thread has nothing left to do; do not let a provider's open handle keep it alive.
     void worker?.terminate();
@@ -187,6 +199,14 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
       case "restored":
         resolveRestored({ at: msg.at, memoryDigest: msg.memoryDigest });
         break;
+      case "precopy": {
+        const copied = msg.precopy;
+        for (const p of precopies.splice(0)) {
+          if (copied !== undefined) p.resolve(copied);
+          else p.reject(new Error(`${name}: ${msg.error ?? "no pre-copy"}`));
+        }
+        break;
+      }
       case "provider": {
         const onMessage = callbacks.onProviderMessage;
         if (onMessage === undefined) {
@@ -244,14 +264,20 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
         finish({ kind: "failed", reason: "killed", message: `${name} was killed` });
         await worker?.terminate();
       },
-      requestSnapshot() {
+      requestSnapshot(options) {
         if (finished) throw new Error(`${name} has ended; it cannot be snapshotted`);
         if (hash === undefined) {
           throw new Error(
             `${name}: cannot snapshot a granule whose module hash is unknown (launch.moduleHash)`,
           );
         }
-        Atomics.store(new Int32Array(snapshotSignal), 0, 1);
+        Atomics.store(new Int32Array(snapshotSignal), 0, options?.delta === true ? 2 : 1);
+      },
+      precopy() {
+        if (finished) return Promise.reject(new Error(`${name} has ended; it cannot be pre-copied`));
+        const copied = new Promise<Precopy>((resolve, reject) => precopies.push({ resolve, reject }));
+        Atomics.store(new Int32Array(snapshotSignal), 1, 1);
+        return copied;
       },
       restored,
     };

@@ -26,17 +26,21 @@ import {
   WasiPreview1,
   type WasiState,
 } from "./wasi/mod.js";
+import type { PooledWorkerData } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerToParent } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("granule-worker.js must run as a worker thread");
-// A pooled worker (worker-pool.ts) was started before its launch existed: it comes as the first message.
-const initial = workerData as GranuleWorkerData | { readonly pooled: true };
+// A pooled worker (worker-pool.ts) was started before its launch existed: it comes as the first
+// message. Meanwhile it loads the providers it was told to expect; a failure to load one is left
+// for the launch that uses it to report (loadProvider imports it again).
+const initial = workerData as GranuleWorkerData | PooledWorkerData;
 const data: GranuleWorkerData =
   "pooled" in initial
-    ? await new Promise<GranuleWorkerData>((resolve) =>
-        port.once("message", (m) => resolve(m as GranuleWorkerData)),
-      )
+    ? await new Promise<GranuleWorkerData>((resolve) => {
+        port.once("message", (m) => resolve(m as GranuleWorkerData));
+        for (const url of initial.preload) import(url).catch(() => {});
+      })
     : initial;
 const launch = data.launch;
 const label = launch.name ?? "granule";
@@ -170,6 +174,13 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
       return memory;
     },
     restore?.provider,
+    (result, transfer) =>
+      post(
+        result instanceof Error
+          ? { type: "precopy", precopy: undefined, error: result.message }
+          : { type: "precopy", precopy: result, error: undefined },
+        transfer,
+      ),
   );
   try {
     const module = await compileModule();
@@ -283,6 +294,7 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
         entry: entryName,
         entryArgs,
         wasi: live.getState(),
+        base: controlPoints.deltaBase(),
       },
     );
     return {

@@ -65,6 +65,11 @@ export interface ImportContext {
 export interface ControlPointContext {
   /** The host asked for a snapshot at the next control point (handle.requestSnapshot()). */
   snapshotRequested(): boolean;
+  /**
+   * Providers call this at the start of their host calls, where the program's memory may be
+   * read: it serves a pending pre-copy (handle.precopy()), and costs one atomic load otherwise.
+   */
+  atHostCall(): void;
   /** Starts unwinding the program; providerState is stored in the snapshot. */
   suspend(controlPoint: string, providerState: unknown): void;
   /** True when a restored granule re-enters the control point it was captured in. */

@@ -1,16 +1,22 @@
 // Idle granule workers started ahead of need. Node takes tens of milliseconds to start a worker
 // thread and load the granule code into it, which was most of a granule's start time (and of a
 // restore's, in a migration pause). A pooled worker has done that already and waits for its
-// launch as its first message. Only launches with the default resource limits use the pool,
+// launch as its first message, having loaded the import providers it was told to expect (the
+// MPI provider's module graph took a restored rank 20-30 ms to load). Only launches with the default resource limits use the pool,
 // since limits are fixed when a thread starts. GRANNY_WORKER_POOL sets the number kept (0: off).
 import { type ResourceLimits, Worker } from "node:worker_threads";
 
 const size = Math.max(0, Number(process.env.GRANNY_WORKER_POOL ?? 2) || 0);
 const idle: Worker[] = [];
+/** Import providers (module URLs) that pooled workers load while they wait. */
+let preload: readonly string[] = [];
 const forget = new WeakMap<Worker, () => void>();
 
-/** Marks a worker's data as "wait for the launch in your first message". */
-export const POOLED = { pooled: true } as const;
+/** A pooled worker's data: "wait for the launch in your first message; load these meanwhile". */
+export interface PooledWorkerData {
+  readonly pooled: true;
+  readonly preload: readonly string[];
+}
 
 /** An idle worker ready for a launch message, or undefined; tops the pool up either way. */
 export function takeWarmWorker(url: URL, limits: ResourceLimits): Worker | undefined {
@@ -25,8 +31,12 @@ export function takeWarmWorker(url: URL, limits: ResourceLimits): Worker | undef
   return worker;
 }
 
-/** Starts the pool's idle workers now (a host at start-up), rather than at the first launch. */
-export function fillPool(url: URL, limits: ResourceLimits): void {
+/**
+ * Starts the pool's idle workers now (a host at start-up), rather than at the first launch;
+ * workers started from now on preload these providers.
+ */
+export function fillPool(url: URL, limits: ResourceLimits, providers: readonly string[] = []): void {
+  preload = [...new Set([...preload, ...providers])];
   refill(url, limits);
 }
 
@@ -34,7 +44,8 @@ function refill(url: URL, limits: ResourceLimits): void {
   while (idle.length < size) {
     let worker: Worker;
     try {
-      worker = new Worker(url, { workerData: POOLED, resourceLimits: limits, execArgv: [] });
+      const workerData: PooledWorkerData = { pooled: true, preload };
+      worker = new Worker(url, { workerData, resourceLimits: limits, execArgv: [] });
     } catch {
       return;
     }

@@ -3,6 +3,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { GranuleLaunch } from "./launch.js";
 import type { GranuleOutcome } from "./outcome.js";
+import type { Precopy } from "./snapshot/types.js";
 import type { WasiState } from "./wasi/mod.js";
 
 export type WorkerLaunch = Omit<GranuleLaunch, "transferList" | "limits">;
@@ -13,7 +14,10 @@ export interface GranuleWorkerData {
   readonly mailbox: MessagePort;
   /** Int32 counter bumped after each mailbox post, so the worker can Atomics.wait for mail. */
   readonly mailboxSignal: SharedArrayBuffer;
-  /** Int32 word 0 is set to ask for a snapshot at the next control point. */
+  /**
+   * Int32 word 0 asks for a snapshot at the next control point (1: of the whole memory, 2: a
+   * delta over the granule's pre-copy when it has one); word 1 asks for a pre-copy.
+   */
   readonly snapshotSignal: SharedArrayBuffer;
 }
 
@@ -25,4 +29,6 @@ export type WorkerToParent =
   | { readonly type: "provider"; readonly message: unknown }
   /** A restored granule's memory and globals are in place; it is about to rewind. */
   | { readonly type: "restored"; readonly at: number; readonly memoryDigest: string | undefined }
+  /** The memory as it was at a host call after handle.precopy(); the worker keeps a copy too. */
+  | { readonly type: "precopy"; readonly precopy: Precopy | undefined; readonly error: string | undefined }
   | { readonly type: "done"; readonly outcome: GranuleOutcome; readonly wasiState: WasiState | null };

@@ -92,6 +92,8 @@ describe("migrating MPI ranks between host processes", () => {
     const route = [away, home, away];
     for (let i = 0; i < route.length; i++) {
       await migrateGranule(bus, jobId, 1, route[i] as string);
+      // Its memory went ahead while it ran; the snapshot at the barrier carried what changed.
+      await nthJobEvent(jobId, "migration-precopied", i + 1);
       const migrated = await nthJobEvent(jobId, "migrated", i + 1);
       expect(migrated.placement?.[1]).toBe(route[i]);
       expect(migrated.detail).toMatch(/pause \d+(\.\d+)? ms/);
@@ -106,6 +108,33 @@ describe("migrating MPI ranks between host processes", () => {
     expect(lifecycle.filter((t) => t.endsWith("snapshotting>migrating"))).toHaveLength(3);
     expect(lifecycle.filter((t) => t.endsWith("restoring>atBarrier"))).toHaveLength(3);
     expect(lifecycle.at(-1)).toBe(`${away}:running>finished`);
+  }, 120_000);
+
+  it("pre-copies a rank's 16 MiB heap while it runs: the snapshot holds only what changed", async () => {
+    const ballastMib = 16;
+    const { jobId } = await submitJob(bus, {
+      module,
+      name: "barriers.wasm",
+      size: 2,
+      args: ["400", PACE_US, String(ballastMib)],
+    });
+    let stdout = "";
+    const finished = waitJob(bus, jobId, {
+      onOutput: (_g, stream, data) => {
+        if (stream === "stdout") stdout += Buffer.from(data).toString();
+      },
+    });
+    await nthJobEvent(jobId, "placed", 1);
+    const from = (await runningOn(jobId))[1] as string;
+    await migrateGranule(bus, jobId, 1, from === "host-1" ? "host-2" : "host-1");
+    await nthJobEvent(jobId, "migration-precopied", 1);
+    const migrated = await nthJobEvent(jobId, "migrated", 1);
+    const snapshotBytes = Number(/(\d+) snapshot bytes/.exec(migrated.detail ?? "")?.[1]);
+    expect(snapshotBytes).toBeGreaterThan(0);
+    expect(snapshotBytes).toBeLessThan((ballastMib << 20) / 4);
+    // The program checks its ballast at the end: the pre-copy plus the delta must be its memory.
+    expect(await finished).toEqual({ state: "finished", exitCode: 0 });
+    expect(stdout).toContain("after 400 iterations");
   }, 120_000);
 
   it("freezes a job into the snapshot bucket, frees its slots, and thaws it to the same output", async () => {

@@ -77,6 +77,15 @@ const samples: { [N in MessageName]: Omit<MessageOf<N>, "type"> } = {
     kind: "mpi",
     module: { hash: "ab", name: "a.wasm", size: 10 },
   },
+  migration_precopy: { jobId: "j1", planId: "p1", moves: [{ granule: 1, to: "h2" }] },
+  snapshot_precopy: {
+    jobId: "j1",
+    planId: "p1",
+    granule: 1,
+    kind: "mpi",
+    module: { hash: "ab", name: "a.wasm", size: 10 },
+    precopy: new Uint8Array([4, 5]),
+  },
   snapshot_transfer: {
     jobId: "j1",
     planId: "p1",

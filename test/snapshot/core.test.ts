@@ -7,13 +7,18 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
+  applyMemoryDelta,
+  decodePrecopy,
   decodeSnapshot,
+  encodePrecopy,
   encodeSnapshot,
   type GranuleOutcome,
   type GranuleSnapshot,
   imageDigest,
   instrumentForControlPoints,
+  type Precopy,
   runGranule,
+  storedBytes,
 } from "../../wasm-host/mod.js";
 import { compiledModuleUrl } from "../../wasm-host/worker-url.js";
 import { compileCNative, runNative, wasmBytesOf } from "../support/compile-c.js";
@@ -104,6 +109,84 @@ describe("capture and restore at a control point", () => {
       snapshot = decodeSnapshot(bytes, { expectModuleHash: instrumented.hash });
     }
     expect(output).toBe(native.stdout);
+  });
+});
+
+describe("pre-copy and delta snapshots", () => {
+  it("stores only the pages changed since the pre-copy, and restores to the same output", async () => {
+    const source = path.join(PROGRAMS, "stack_and_heap.c");
+    const instrumented = await instrumentForControlPoints(await wasmBytesOf(source));
+    const args = ["stack_and_heap", "12"];
+    const native = await runNative(await compileCNative(source), ["12"]);
+    const decoder = new TextDecoder();
+
+    // Pre-copy at barrier 5 (the granule runs on), snapshot as a delta at barrier 20.
+    let stdout = "";
+    let precopy: Precopy | undefined;
+    const first = runGranule(
+      {
+        module: instrumented.bytes,
+        args,
+        providers: [provider],
+        providerData: { handshake: true },
+        identity: { jobId: "core-test", granuleId: "g0" },
+      },
+      {
+        onStdout: (b) => {
+          stdout += decoder.decode(b, { stream: true });
+        },
+        onStderr: () => {},
+        onProviderMessage: (m) => {
+          const msg = m as { kind: string; calls: number };
+          if (msg.kind !== "barrier") return;
+          if (msg.calls === 5) {
+            // Served at the granule's next host call: the barrier after this one.
+            void first.precopy().then((p) => {
+              precopy = p;
+            });
+          }
+          if (msg.calls === 20) first.requestSnapshot({ delta: true });
+          first.postToGranule({ go: true });
+        },
+      },
+    );
+    const outcome = await first.done;
+    expect(outcome.kind).toBe("suspended");
+    if (outcome.kind !== "suspended" || precopy === undefined)
+      throw new Error("no suspension or no pre-copy");
+    const delta = decodeSnapshot(encodeSnapshot(outcome.snapshot), { expectModuleHash: instrumented.hash });
+    const base = decodePrecopy(encodePrecopy(precopy));
+    expect(delta.memory.base).toBe(precopy.id);
+    // Every page it stores differs from that page of the pre-copy (zeros where it had none).
+    const page = 65536;
+    const basePage = (at: number): Uint8Array => {
+      const c = base.image.chunks.find((k) => k.offset <= at && at < k.offset + k.bytes.byteLength);
+      return c === undefined ? new Uint8Array(page) : c.bytes.subarray(at - c.offset, at - c.offset + page);
+    };
+    let pages = 0;
+    for (const c of delta.memory.chunks) {
+      for (let at = 0; at < c.bytes.byteLength; at += page, pages++) {
+        expect(Buffer.compare(c.bytes.subarray(at, at + page), basePage(c.offset + at))).not.toBe(0);
+      }
+    }
+    expect(pages * page).toBe(storedBytes(delta.memory));
+
+    // A delta alone is refused by the runner: restoring it would run on a memory of zeros.
+    const refused = runGranule(
+      { module: instrumented.bytes, args, providers: [provider], restore: delta },
+      { onStdout: () => {}, onStderr: () => {}, onProviderMessage: () => {} },
+    );
+    const refusal = await refused.done;
+    expect(refusal.kind).toBe("failed");
+    expect(refusal.kind === "failed" && refusal.message).toMatch(/pre-copy .* applyMemoryDelta/);
+
+    // Completed with its pre-copy, it resumes where it stopped, bit for bit.
+    const full: GranuleSnapshot = { ...delta, memory: applyMemoryDelta(base.image, delta.memory) };
+    const digest = imageDigest(full.memory);
+    const resumed = await leg(instrumented.bytes, args, undefined, full);
+    expect(resumed.restoredDigest).toBe(digest);
+    expect(resumed.outcome).toEqual({ kind: "exited", code: 0 });
+    expect(stdout + resumed.stdout).toBe(native.stdout);
   });
 });
 

@@ -110,9 +110,9 @@ describe("the snapshot document", () => {
       string,
       unknown
     >;
-    const v2 = encoder.encode({ ...outer, version: 2 });
-    expect(() => decodeSnapshot(v2, { expectModuleHash: hash })).toThrow(SnapshotVersionError);
-    expect(() => decodeSnapshot(v2, { expectModuleHash: hash })).toThrow(/version 2 is not supported/);
+    const v9 = encoder.encode({ ...outer, version: 9 });
+    expect(() => decodeSnapshot(v9, { expectModuleHash: hash })).toThrow(SnapshotVersionError);
+    expect(() => decodeSnapshot(v9, { expectModuleHash: hash })).toThrow(/version 9 is not supported/);
   });
 
   it("refuses a snapshot of another module", () => {

@@ -4,7 +4,7 @@
 // (MPI_ERRORS_RETURN); a function the runtime does not implement ends the job with
 // "MPI_X is not supported".
 
-import type { ImportContext, ProviderImports } from "../imports.js";
+import type { ControlPointContext, ImportContext, ProviderImports } from "../imports.js";
 import { WasiExit } from "../wasi/mod.js";
 import { COMM_WORLD, ERRORS_RETURN, ErrorClass } from "./abi.js";
 import { attributeCalls } from "./attributes.js";
@@ -122,7 +122,8 @@ export function createImports(ctx: ImportContext): ProviderImports {
   for (const imp of WebAssembly.Module.imports(ctx.module)) {
     if (imp.module !== MPI_NAMESPACE || imp.kind !== "function") continue;
     const impl = calls[imp.name];
-    namespace[imp.name] = impl === undefined ? unsupported(rank, imp.name) : guard(rank, imp.name, impl);
+    namespace[imp.name] =
+      impl === undefined ? unsupported(rank, imp.name) : guard(rank, imp.name, impl, ctx.controlPoints);
   }
   return { imports: { [MPI_NAMESPACE]: namespace } };
 }
@@ -141,11 +142,13 @@ function unsupported(rank: MpiRank, name: string): HostCall {
     );
 }
 
-function guard(rank: MpiRank, name: string, impl: HostCall): HostCall {
+function guard(rank: MpiRank, name: string, impl: HostCall, points: ControlPointContext): HostCall {
   const commArg = COMM_ARG[name];
   const state = rank.state;
   const outside = OUTSIDE_INIT.has(name);
   return (...args: number[]) => {
+    // Any MPI call is a point where the rank's memory may be read for a pre-copy.
+    points.atHostCall();
     try {
       if (!outside && (!state.initialized || state.finalized)) {
         throw new MpiError(

@@ -3,9 +3,9 @@
 
 import type { WasiState } from "../wasi/mod.js";
 import type { Suspension } from "./control-points.js";
-import { captureMemoryImage, restoreMemoryImage } from "./memory-image.js";
+import { captureMemoryDelta, captureMemoryImage, restoreMemoryImage } from "./memory-image.js";
 import { GLOBAL_EXPORT_PREFIX } from "./names.js";
-import type { GlobalValue, GranuleSnapshot, SnapshotIdentity } from "./types.js";
+import type { GlobalValue, GranuleSnapshot, Precopy, SnapshotIdentity } from "./types.js";
 
 export interface CaptureContext {
   readonly identity: SnapshotIdentity;
@@ -13,6 +13,8 @@ export interface CaptureContext {
   readonly entry: string;
   readonly entryArgs: readonly (number | bigint)[];
   readonly wasi: WasiState;
+  /** A pre-copy of this granule: the snapshot then stores only the pages changed since. */
+  readonly base?: Precopy | undefined;
 }
 
 function savedGlobals(instance: WebAssembly.Instance): [string, WebAssembly.Global][] {
@@ -37,7 +39,10 @@ export function captureSnapshot(
   return {
     identity: context.identity,
     moduleHash: context.moduleHash,
-    memory: captureMemoryImage(memory),
+    memory:
+      context.base === undefined
+        ? captureMemoryImage(memory)
+        : captureMemoryDelta(memory, context.base.image, context.base.id),
     globals,
     stack: {
       dataAddress: suspension.dataAddress,
@@ -62,6 +67,11 @@ export function applySnapshot(
   if (globals.size !== snapshot.globals.length) {
     throw new Error(
       `the module has ${globals.size} saved globals but the snapshot ${snapshot.globals.length}: is it instrumented the same way?`,
+    );
+  }
+  if (snapshot.memory.base !== undefined) {
+    throw new Error(
+      `the snapshot holds only the pages changed since pre-copy ${snapshot.memory.base}: complete it with applyMemoryDelta first`,
     );
   }
   const { dataAddress, dataBytes } = snapshot.stack;

@@ -9,10 +9,11 @@
 // of the rewind, when the program does not run). Afterwards they are dead: whether the program's
 // allocator ever reuses them does not matter.
 
+import { randomUUID } from "node:crypto";
 import type { ControlPointContext } from "../imports.js";
-import { WASM_PAGE } from "./memory-image.js";
+import { captureMemoryImage, WASM_PAGE } from "./memory-image.js";
 import { ASYNCIFY_EXPORTS } from "./names.js";
-import type { StackCapture } from "./types.js";
+import type { MemoryImage, Precopy, StackCapture } from "./types.js";
 
 /** Pages of Asyncify save area per capture; locals of every frame on the path to the barrier. */
 const SAVE_AREA_PAGES = 4;
@@ -30,17 +31,58 @@ export interface Suspension {
 
 export class ControlPoints implements ControlPointContext {
   private suspended: Suspension | undefined;
+  /** The last pre-copy, kept so that a snapshot can store only what changed since. */
+  private base: Precopy | undefined;
 
   constructor(
-    /** Int32 word 0: set by the host (handle.requestSnapshot) to ask for a capture. */
+    /**
+     * Int32 word 0: set by the host (handle.requestSnapshot) to ask for a capture, 2 when a
+     * delta over the pre-copy will do; word 1: set by handle.precopy().
+     */
     private readonly request: Int32Array,
     private readonly instance: () => WebAssembly.Instance,
     private readonly memory: () => WebAssembly.Memory,
     readonly restoredState: unknown,
+    /**
+     * Hands a pre-copy to the host (a transfer: the worker keeps its own copy), or says why
+     * there is none.
+     */
+    private readonly sendPrecopy: (result: Precopy | Error, transfer: ArrayBuffer[]) => void = () => {},
   ) {}
 
   snapshotRequested(): boolean {
     return Atomics.load(this.request, 0) !== 0;
+  }
+
+  atHostCall(): void {
+    if (Atomics.load(this.request, 1) === 0) return;
+    Atomics.store(this.request, 1, 0);
+    // Two copies: one kept here to compare with at the snapshot, one for the host to send. The
+    // granule pays for them once, while it runs, instead of the migration pause paying for the
+    // whole memory at the barrier.
+    let copy: MemoryImage;
+    try {
+      const image = captureMemoryImage(this.memory());
+      this.base = { id: randomUUID(), image };
+      copy = {
+        byteLength: image.byteLength,
+        chunks: image.chunks.map((c) => ({ offset: c.offset, bytes: c.bytes.slice() })),
+      };
+    } catch (e) {
+      // No room for the copies (the worker's heap limit): the migration goes on without one.
+      this.base = undefined;
+      this.sendPrecopy(new Error(`the pre-copy failed: ${e instanceof Error ? e.message : String(e)}`), []);
+      return;
+    }
+    this.sendPrecopy(
+      { id: this.base.id, image: copy },
+      copy.chunks.map((c) => c.bytes.buffer as ArrayBuffer),
+    );
+  }
+
+  /** The pre-copy the pending snapshot may be a delta over (the host allowed it and one exists). */
+  deltaBase(): Precopy | undefined {
+    return Atomics.load(this.request, 0) === 2 ? this.base : undefined;
   }
 
   suspend(controlPoint: string, providerState: unknown): void {

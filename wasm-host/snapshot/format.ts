@@ -4,7 +4,8 @@
 //   { format: "granny.granule-snapshot", version: 1,
 //     sha256: bstr (of body), body: bstr (CBOR of the map below) }
 //   body = { identity: { jobId, granuleId }, moduleHash: text,
-//            memory: { byteLength, chunks: [[offset, bstr], ...] },   // zero pages not stored
+//            memory: { byteLength, chunks: [[offset, bstr], ...],   // zero pages not stored
+//                      base?: text },   // v2: a delta over the pre-copy of that id
 //            globals: [{ name, type: "i64" | "num", value }],       // i64 as decimal text
 //            stack: { dataAddress, dataBytes, entry, entryArgs, controlPoint },
 //            wasi: WasiState, provider: any, capturedAt: ms }
@@ -18,10 +19,12 @@ import { Decoder, Encoder } from "cbor-x";
 import { parseWasiState } from "../wasi/mod.js";
 import { SnapshotCorruptError, SnapshotModuleMismatchError, SnapshotVersionError } from "./errors.js";
 import { WASM_PAGE } from "./memory-image.js";
-import type { GlobalValue, GranuleSnapshot, MemoryChunk } from "./types.js";
+import type { GlobalValue, GranuleSnapshot, MemoryChunk, MemoryImage, Precopy } from "./types.js";
 
 export const SNAPSHOT_FORMAT = "granny.granule-snapshot";
-export const SNAPSHOT_VERSION = 1;
+/** Version 2 added memory.base (deltas over a pre-copy); version 1 documents are still read. */
+export const SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 const encoder = new Encoder({ useRecords: false, tagUint8Array: false, pack: false, variableMapSize: true });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
@@ -31,14 +34,7 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  * memory chunks are framed by hand and hashed and copied straight from the snapshot's buffers.
  */
 export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
-  const parts = encodeSnapshotParts(snapshot);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
+  return concat(encodeSnapshotParts(snapshot));
 }
 
 /**
@@ -57,17 +53,7 @@ export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
   };
   field("identity", small({ jobId: snapshot.identity.jobId, granuleId: snapshot.identity.granuleId }));
   field("moduleHash", textItem(snapshot.moduleHash));
-  const memory: Uint8Array[] = [
-    mapHead(2),
-    textItem("byteLength"),
-    uintItem(snapshot.memory.byteLength),
-    textItem("chunks"),
-    head(MAJOR_ARRAY, snapshot.memory.chunks.length),
-  ];
-  for (const c of snapshot.memory.chunks) {
-    memory.push(head(MAJOR_ARRAY, 2), uintItem(c.offset), head(MAJOR_BYTES, c.bytes.byteLength), c.bytes);
-  }
-  field("memory", ...memory);
+  field("memory", ...memoryParts(snapshot.memory));
   field(
     "globals",
     small(
@@ -93,6 +79,11 @@ export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
   field("capturedAt", small(snapshot.capturedAt));
   body.unshift(mapHead(fields));
 
+  return hashedDocument(SNAPSHOT_FORMAT, SNAPSHOT_VERSION, body);
+}
+
+/** { format, version, sha256, body }: the body's pieces are hashed and framed, not copied. */
+function hashedDocument(format: string, version: number, body: readonly Uint8Array[]): Uint8Array[] {
   const hash = createHash("sha256");
   let bodyLength = 0;
   for (const piece of body) {
@@ -102,9 +93,9 @@ export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
   const outer: Uint8Array[] = [
     mapHead(4),
     textItem("format"),
-    textItem(SNAPSHOT_FORMAT),
+    textItem(format),
     textItem("version"),
-    uintItem(SNAPSHOT_VERSION),
+    uintItem(version),
     textItem("sha256"),
     head(MAJOR_BYTES, 32),
     hash.digest(),
@@ -112,6 +103,56 @@ export function encodeSnapshotParts(snapshot: GranuleSnapshot): Uint8Array[] {
     head(MAJOR_BYTES, bodyLength),
   ];
   return [...outer, ...body];
+}
+
+/** A memory image as a CBOR map, its chunks framed around the caller's buffers. */
+function memoryParts(image: MemoryImage): Uint8Array[] {
+  const base = image.base;
+  const parts: Uint8Array[] = [
+    mapHead(base === undefined ? 2 : 3),
+    ...(base === undefined ? [] : [textItem("base"), textItem(base)]),
+    textItem("byteLength"),
+    uintItem(image.byteLength),
+    textItem("chunks"),
+    head(MAJOR_ARRAY, image.chunks.length),
+  ];
+  for (const c of image.chunks) {
+    parts.push(head(MAJOR_ARRAY, 2), uintItem(c.offset), head(MAJOR_BYTES, c.bytes.byteLength), c.bytes);
+  }
+  return parts;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.byteLength;
+  }
+  return out;
+}
+
+export const PRECOPY_FORMAT = "granny.memory-precopy";
+const PRECOPY_VERSION = 1;
+
+/**
+ * A pre-copy as a document of its own, hashed like a snapshot:
+ *   { format: "granny.memory-precopy", version: 1, sha256, body: { id, memory } }
+ */
+export function encodePrecopy(precopy: Precopy): Uint8Array {
+  const body = [
+    mapHead(2),
+    textItem("id"),
+    textItem(precopy.id),
+    textItem("memory"),
+    ...memoryParts(precopy.image),
+  ];
+  return concat(hashedDocument(PRECOPY_FORMAT, PRECOPY_VERSION, body));
+}
+
+export function decodePrecopy(bytes: Uint8Array): Precopy {
+  const b = openDocument(bytes, PRECOPY_FORMAT, [PRECOPY_VERSION], "pre-copy");
+  return { id: text(b.id, "id"), image: decodeMemory(object(b.memory, "memory")) };
 }
 
 const MAJOR_UINT = 0;
@@ -171,30 +212,33 @@ export interface DecodeSnapshotOptions {
   readonly expectModuleHash: string;
 }
 
-export function decodeSnapshot(bytes: Uint8Array, options: DecodeSnapshotOptions): GranuleSnapshot {
+/** Opens a hashed document of the given format: checks format, version and hash; returns the body map. */
+function openDocument(
+  bytes: Uint8Array,
+  format: string,
+  versions: readonly unknown[],
+  what: string,
+): Record<string, unknown> {
   const outer = object(decodeCbor(bytes, "document"), "document");
-  if (outer.format !== SNAPSHOT_FORMAT) {
-    throw new SnapshotCorruptError(`not a granule snapshot (format ${JSON.stringify(outer.format)})`);
+  if (outer.format !== format) {
+    throw new SnapshotCorruptError(`not a ${what} (format ${JSON.stringify(outer.format)})`);
   }
-  if (outer.version !== SNAPSHOT_VERSION) {
+  if (!versions.includes(outer.version)) {
     throw new SnapshotVersionError(
       outer.version,
-      `snapshot format version ${JSON.stringify(outer.version)} is not supported (this runtime reads version ${SNAPSHOT_VERSION})`,
+      `${what} format version ${JSON.stringify(outer.version)} is not supported (this runtime reads version ${versions.join(", ")})`,
     );
   }
   const body = bin(outer.body, "body");
   const expected = bin(outer.sha256, "sha256");
   const actual = createHash("sha256").update(body).digest();
   if (expected.length !== 32 || !actual.equals(expected)) {
-    throw new SnapshotCorruptError("the snapshot fails its integrity hash: it was corrupted or truncated");
+    throw new SnapshotCorruptError(`the ${what} fails its integrity hash: it was corrupted or truncated`);
   }
-  const b = object(decodeCbor(body, "body"), "body");
-  const moduleHash = text(b.moduleHash, "moduleHash");
-  if (moduleHash !== options.expectModuleHash)
-    throw new SnapshotModuleMismatchError(options.expectModuleHash, moduleHash);
+  return object(decodeCbor(body, "body"), "body");
+}
 
-  const identity = object(b.identity, "identity");
-  const memory = object(b.memory, "memory");
+function decodeMemory(memory: Record<string, unknown>): MemoryImage {
   const byteLength = uint(memory.byteLength, "memory.byteLength");
   if (byteLength % WASM_PAGE !== 0)
     throw new SnapshotCorruptError("memory.byteLength is not a whole number of pages");
@@ -207,6 +251,20 @@ export function decodeSnapshot(bytes: Uint8Array, options: DecodeSnapshotOptions
     }
     return { offset, bytes: data };
   });
+  return memory.base === undefined
+    ? { byteLength, chunks }
+    : { byteLength, chunks, base: text(memory.base, "memory.base") };
+}
+
+export function decodeSnapshot(bytes: Uint8Array, options: DecodeSnapshotOptions): GranuleSnapshot {
+  const b = openDocument(bytes, SNAPSHOT_FORMAT, READABLE_VERSIONS, "granule snapshot");
+  const moduleHash = text(b.moduleHash, "moduleHash");
+  if (moduleHash !== options.expectModuleHash)
+    throw new SnapshotModuleMismatchError(options.expectModuleHash, moduleHash);
+
+  const identity = object(b.identity, "identity");
+  const memory = decodeMemory(object(b.memory, "memory"));
+  const byteLength = memory.byteLength;
   const globals: GlobalValue[] = array(b.globals, "globals").map((g, i) => {
     const o = object(g, `globals[${i}]`);
     const name = text(o.name, `globals[${i}].name`);
@@ -236,7 +294,7 @@ export function decodeSnapshot(bytes: Uint8Array, options: DecodeSnapshotOptions
       granuleId: text(identity.granuleId, "identity.granuleId"),
     },
     moduleHash,
-    memory: { byteLength, chunks },
+    memory,
     globals,
     stack: {
       dataAddress,

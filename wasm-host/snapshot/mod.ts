@@ -24,9 +24,12 @@ export {
 } from "./errors.js";
 export {
   type DecodeSnapshotOptions,
+  decodePrecopy,
   decodeSnapshot,
+  encodePrecopy,
   encodeSnapshot,
   encodeSnapshotParts,
+  PRECOPY_FORMAT,
   SNAPSHOT_FORMAT,
   SNAPSHOT_VERSION,
   snapshotTransferList,
@@ -38,12 +41,13 @@ export {
   type InstrumentOptions,
   instrumentForControlPoints,
 } from "./instrument.js";
-export { imageDigest, storedBytes } from "./memory-image.js";
+export { applyMemoryDelta, imageDigest, storedBytes } from "./memory-image.js";
 export type {
   GlobalValue,
   GranuleSnapshot,
   MemoryChunk,
   MemoryImage,
+  Precopy,
   SnapshotIdentity,
   StackCapture,
 } from "./types.js";

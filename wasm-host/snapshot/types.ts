@@ -16,10 +16,21 @@ export interface MemoryChunk {
   readonly bytes: Uint8Array;
 }
 
-/** Linear memory: its size, and the page runs that are not all zero (the rest is zero). */
+/**
+ * Linear memory: its size, and the page runs that are not all zero (the rest is zero). With
+ * `base`, the image is a delta: the pages that differ from the pre-copy of that id (every other
+ * page is as in the pre-copy), see docs/snapshots.md "Pre-copy".
+ */
 export interface MemoryImage {
   readonly byteLength: number;
   readonly chunks: readonly MemoryChunk[];
+  readonly base?: string;
+}
+
+/** A pre-copy: the memory of a running granule, taken before its snapshot, under an id. */
+export interface Precopy {
+  readonly id: string;
+  readonly image: MemoryImage;
 }
 
 /** A mutable global by its export name (see GLOBAL_EXPORT_PREFIX). */

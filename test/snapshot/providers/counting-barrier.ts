@@ -20,6 +20,7 @@ export function createImports(ctx: ImportContext): ProviderImports {
       mpi: {
         MPI_Barrier: (comm: number): number => {
           const cp = ctx.controlPoints;
+          cp.atHostCall();
           if (cp.rewinding()) {
             cp.endRewind();
             ctx.postToHost({ kind: "resumed", calls });
