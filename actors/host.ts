@@ -42,6 +42,7 @@ import {
   type OpenMpJobHandle,
   prewarmGranuleWorkers,
   runGranule,
+  type StagedRestore,
   startOpenMpJob,
 } from "../wasm-host/mod.js";
 import { GranuleLifecycle } from "./granule.js";
@@ -98,6 +99,8 @@ interface Restore {
   readonly planId: string;
   /** Buffers of the snapshot this host owns: moved to the granule's thread, not copied. */
   readonly transfer: ArrayBuffer[];
+  /** The thread staged with the pre-copy; `snapshot` is then a delta over it. */
+  readonly staged: StagedRestore | undefined;
 }
 
 /** A job with granules on this host. */
@@ -416,6 +419,7 @@ export class HostActor {
           name: `${spec.jobId}/${g.granule}`,
           identity: { jobId: spec.jobId, granuleId: `rank-${g.granule}` },
           ...(restore ? { restore: restore.snapshot, transferList: restore.transfer } : {}),
+          ...(restore?.staged ? { staged: restore.staged } : {}),
           ...(router ? { providers: [mpiProviderUrl().href], providerData: router.rankData(g.granule) } : {}),
         },
         {
@@ -642,7 +646,8 @@ export class HostActor {
   private async onSnapshotPrecopy(m: MessageOf<"snapshot_precopy">): Promise<Message> {
     const answer = this.precopies.keep(m);
     const spec: JobSpec = { jobId: m.jobId, kind: m.kind, module: m.module, args: [], env: {} };
-    await this.runnable(spec);
+    const runnable = await this.runnable(spec);
+    this.precopies.stage(m.jobId, m.granule, runnable.module, runnable.hash);
     return answer;
   }
 
@@ -823,9 +828,10 @@ export class HostActor {
     const runnable = await this.runnable(spec);
     let snapshot: GranuleSnapshot;
     let transfer: ArrayBuffer[];
+    let staged: StagedRestore | undefined;
     let persisted: unknown;
     try {
-      ({ snapshot, transfer } = this.precopies.complete(
+      ({ snapshot, transfer, staged } = await this.precopies.complete(
         spec.jobId,
         granule,
         decodeSnapshot(snapshotBytes, { expectModuleHash: runnable.hash }),
@@ -848,7 +854,7 @@ export class HostActor {
     }
     const g = this.addGranule(spec.jobId, granule, persisted);
     g.lifecycle.apply({ type: "RESTORE", host: this.opts.name });
-    void this.run(g, job, { snapshot, bytes: snapshotBytes.length, planId, transfer });
+    void this.run(g, job, { snapshot, bytes: snapshotBytes.length, planId, transfer, staged });
   }
 
   private async whenRestored(

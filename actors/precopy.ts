@@ -2,7 +2,8 @@
 // source host has each moving rank copy its memory while it runs and sends that copy to the
 // target, which keeps it here. The snapshot taken at the barrier then carries only the pages
 // that changed since, so the pause no longer grows with the rank's memory (docs/snapshots.md
-// "Pre-copy").
+// "Pre-copy"). The target also stages the restore: a thread instantiates the module and writes
+// the pre-copy into its memory ahead, so the pause writes only the changed pages.
 
 import { type Bus, type Message, type MessageOf, message, RejectedError, subjects } from "../bus/mod.js";
 import { ATTR, SPAN, withSpan } from "../observability/mod.js";
@@ -13,6 +14,8 @@ import {
   type GranuleHandle,
   type GranuleSnapshot,
   type Precopy,
+  type StagedRestore,
+  stageRestore,
 } from "../wasm-host/mod.js";
 
 /** How long a rank may take to reach a host call (an MPI call) and copy its memory. */
@@ -57,6 +60,7 @@ interface Kept {
   readonly planId: string;
   readonly precopy: Precopy;
   readonly timer: NodeJS.Timeout;
+  staged?: StagedRestore;
 }
 
 /** Target host: the pre-copies sent here, until the snapshot that needs one arrives. */
@@ -91,15 +95,36 @@ export class PrecopyStore {
   }
 
   /**
-   * The full snapshot a delta stands for, using (and giving up) the pre-copy it was taken
-   * against, and the buffers of it the restore may transfer to the granule's thread. A snapshot
-   * of the whole memory passes through. Throws when the pre-copy is not here.
+   * Stages the restore of a kept pre-copy in a thread of its own, with the module it will run
+   * (a copy of the image goes there: the one kept here is the fallback if staging fails).
    */
-  complete(
+  stage(jobId: string, granule: number, module: WebAssembly.Module, moduleHash: string): void {
+    const kept = this.kept.get(`${jobId}/${granule}`);
+    if (kept === undefined || kept.staged !== undefined) return;
+    const image = kept.precopy.image;
+    const copy = {
+      byteLength: image.byteLength,
+      chunks: image.chunks.map((c) => ({ offset: c.offset, bytes: c.bytes.slice() })),
+    };
+    kept.staged = stageRestore(
+      module,
+      moduleHash,
+      { id: kept.precopy.id, image: copy },
+      copy.chunks.map((c) => c.bytes.buffer as ArrayBuffer),
+    );
+  }
+
+  /**
+   * What the restore of a snapshot needs, giving up the pre-copy a delta was taken against:
+   * the staged thread with the snapshot as it is, when staging worked; otherwise the full
+   * snapshot the delta stands for, with the buffers the restore may transfer to the granule's
+   * thread. A snapshot of the whole memory passes through. Throws when the pre-copy is not here.
+   */
+  async complete(
     jobId: string,
     granule: number,
     snapshot: GranuleSnapshot,
-  ): { snapshot: GranuleSnapshot; transfer: ArrayBuffer[] } {
+  ): Promise<{ snapshot: GranuleSnapshot; transfer: ArrayBuffer[]; staged?: StagedRestore }> {
     const base = snapshot.memory.base;
     if (base === undefined) return { snapshot, transfer: [] };
     const key = `${jobId}/${granule}`;
@@ -111,7 +136,12 @@ export class PrecopyStore {
         }`,
       );
     }
+    const staged = kept.staged;
+    kept.staged = undefined;
     this.drop(key);
+    if (staged !== undefined && (await staged.ready) && staged.usable())
+      return { snapshot, transfer: [], staged };
+    staged?.discard();
     return {
       snapshot: { ...snapshot, memory: applyMemoryDelta(kept.precopy.image, snapshot.memory) },
       transfer: kept.precopy.image.chunks.map((c) => c.bytes.buffer as ArrayBuffer),
@@ -127,6 +157,7 @@ export class PrecopyStore {
     const kept = this.kept.get(key);
     if (kept === undefined) return;
     clearTimeout(kept.timer);
+    kept.staged?.discard();
     this.kept.delete(key);
   }
 }

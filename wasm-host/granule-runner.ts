@@ -4,12 +4,13 @@
 // runGranule never throws, and `done` always resolves.
 
 import { MessageChannel, type TransferListItem, Worker } from "node:worker_threads";
-import type { GranuleLaunch } from "./launch.js";
+import type { GranuleLaunch, StagedRestore } from "./launch.js";
 import { moduleHash } from "./module-cache.js";
 import type { GranuleOutcome } from "./outcome.js";
 import type { Precopy } from "./snapshot/types.js";
+import type { StageRequest } from "./staging.js";
 import type { WasiState } from "./wasi/mod.js";
-import { fillPool, takeWarmWorker } from "./worker-pool.js";
+import { fillPool, startPooledWorker, takeWarmWorker } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -81,6 +82,63 @@ export function prewarmGranuleWorkers(providers: readonly string[] = []): void {
   fillPool(workerUrl, DEFAULT_LIMITS, providers);
 }
 
+const stagedThreads = new WeakMap<StagedRestore, Worker>();
+
+/** Starts staging a restore in a pooled thread; the image's buffers in `transfer` move there. */
+export function stageRestore(
+  module: WebAssembly.Module,
+  moduleHash: string,
+  precopy: Precopy,
+  transfer: ArrayBuffer[],
+): StagedRestore {
+  workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
+  const worker = takeWarmWorker(workerUrl, DEFAULT_LIMITS) ?? startPooledWorker(workerUrl, DEFAULT_LIMITS);
+  // Waiting for its snapshot must not keep the process alive.
+  worker.unref();
+  let alive = true;
+  const ready = new Promise<boolean>((resolve) => {
+    const onMessage = (m: unknown) => {
+      if (typeof m !== "object" || m === null || !("staged" in m)) return;
+      worker.off("message", onMessage);
+      if ((m as { staged: unknown }).staged !== true) alive = false;
+      resolve(alive);
+    };
+    worker.on("message", onMessage);
+    const gone = () => {
+      alive = false;
+      resolve(false);
+    };
+    worker.once("error", gone);
+    worker.once("exit", gone);
+  });
+  const request: StageRequest = { stage: { module, moduleHash, id: precopy.id, image: precopy.image } };
+  worker.postMessage(request, transfer);
+  const staged: StagedRestore = {
+    id: precopy.id,
+    moduleHash,
+    ready,
+    usable: () => alive && stagedThreads.has(staged),
+    discard() {
+      if (!stagedThreads.delete(staged)) return;
+      alive = false;
+      void worker.terminate();
+    },
+  };
+  stagedThreads.set(staged, worker);
+  return staged;
+}
+
+/** The staged thread, taken for a launch (once); undefined if it is not usable. */
+function claimStaged(staged: StagedRestore): Worker | undefined {
+  if (!staged.usable()) return undefined;
+  const worker = stagedThreads.get(staged);
+  stagedThreads.delete(staged);
+  worker?.removeAllListeners("error");
+  worker?.removeAllListeners("exit");
+  worker?.ref();
+  return worker;
+}
+
 export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): GranuleHandle {
   const launchedAt = performance.timeOrigin + performance.now();
   const name = launch.name ?? "granule";
@@ -129,7 +187,7 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
 
   try {
     workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
-    const { transferList = [], limits = {}, ...rest } = launch;
+    const { transferList = [], limits = {}, staged, ...rest } = launch;
     if (rest.restore !== undefined && hash !== rest.restore.moduleHash) {
       mailboxIn.close();
       finish({
@@ -149,7 +207,12 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
       mailboxSignal,
       snapshotSignal,
     };
-    const warm = launch.limits === undefined ? takeWarmWorker(workerUrl, DEFAULT_LIMITS) : undefined;
+    const stagedWorker = staged === undefined ? undefined : claimStaged(staged);
+    if (staged !== undefined && stagedWorker === undefined) {
+      throw new Error(`the thread staged for ${name} is gone (it failed, was discarded or already used)`);
+    }
+    const warm =
+      stagedWorker ?? (launch.limits === undefined ? takeWarmWorker(workerUrl, DEFAULT_LIMITS) : undefined);
     if (warm) {
       worker = warm;
       try {

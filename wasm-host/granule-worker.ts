@@ -17,6 +17,7 @@ import type { GranuleOutcome } from "./outcome.js";
 import { applySnapshot, captureSnapshot } from "./snapshot/capture.js";
 import { ControlPoints } from "./snapshot/control-points.js";
 import { memoryDigest } from "./snapshot/memory-image.js";
+import { isStageRequest, type Staged, stage } from "./staging.js";
 import {
   createWasiState,
   parseWasiState,
@@ -31,14 +32,30 @@ import type { GranuleWorkerData, WorkerToParent } from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("granule-worker.js must run as a worker thread");
-// A pooled worker (worker-pool.ts) was started before its launch existed: it comes as the first
-// message. Meanwhile it loads the providers it was told to expect; a failure to load one is left
-// for the launch that uses it to report (loadProvider imports it again).
+// A pooled worker (worker-pool.ts) was started before its launch existed: it comes as a message.
+// Meanwhile it loads the providers it was told to expect (a failure to load one is left for the
+// launch that uses it to report: loadProvider imports it again), and it may be asked to stage a
+// restore first (staging.ts).
 const initial = workerData as GranuleWorkerData | PooledWorkerData;
+let staged: Staged | undefined;
 const data: GranuleWorkerData =
   "pooled" in initial
     ? await new Promise<GranuleWorkerData>((resolve) => {
-        port.once("message", (m) => resolve(m as GranuleWorkerData));
+        const onMessage = (m: unknown) => {
+          if (!isStageRequest(m)) {
+            port.off("message", onMessage);
+            resolve(m as GranuleWorkerData);
+            return;
+          }
+          try {
+            staged = stage(m.stage);
+            port.postMessage({ staged: true });
+          } catch (e) {
+            staged = undefined;
+            port.postMessage({ staged: false, message: e instanceof Error ? e.message : String(e) });
+          }
+        };
+        port.on("message", onMessage);
         for (const url of initial.preload) import(url).catch(() => {});
       })
     : initial;
@@ -161,6 +178,14 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
   let memory: WebAssembly.Memory | undefined = launch.memory;
   let entry: (...args: (number | bigint)[]) => unknown;
   const restore = launch.restore;
+  // The instance staged for this restore, if the snapshot is a delta over what was staged.
+  const fromStage =
+    staged !== undefined &&
+    restore !== undefined &&
+    restore.memory.base === staged.id &&
+    staged.moduleHash === launch.moduleHash
+      ? staged
+      : undefined;
   const entryName = restore?.stack.entry ?? launch.entry ?? "_start";
   const entryArgs = restore?.stack.entryArgs ?? launch.entryArgs ?? [];
   const controlPoints = new ControlPoints(
@@ -229,7 +254,13 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
     }
     const imports = linkImports(module, sources, launch.memory);
 
-    instance = new WebAssembly.Instance(module, imports);
+    if (fromStage !== undefined) {
+      fromStage.link(imports);
+      instance = fromStage.instance;
+      memory = fromStage.memory;
+    } else {
+      instance = new WebAssembly.Instance(module, imports);
+    }
     if (memory === undefined) {
       const exported = instance.exports.memory;
       if (!(exported instanceof WebAssembly.Memory)) {
@@ -252,7 +283,7 @@ async function run(): Promise<{ outcome: GranuleOutcome; wasi: WasiPreview1 | un
     for (const hook of hooks) runHook(hook);
     if (restore !== undefined) {
       try {
-        applySnapshot(instance, getMemory(), restore);
+        applySnapshot(instance, getMemory(), restore, fromStage?.id);
       } catch (e) {
         throw new GranuleSetupError(
           "bad-snapshot",

@@ -53,4 +53,26 @@ export interface GranuleLaunch {
   readonly restore?: GranuleSnapshot;
   /** After restoring, hash the whole memory and report it in handle.restored (costs time). */
   readonly digestAfterRestore?: boolean;
+  /**
+   * Restore into this staged thread (stageRestore): `restore` is then a delta over the staged
+   * pre-copy. The launch fails if the thread is no longer usable.
+   */
+  readonly staged?: StagedRestore;
+}
+
+/**
+ * A restore prepared ahead (live migration, staging.ts): a thread that has instantiated the
+ * module and written a pre-copy into its memory. Launch the restore with `staged` and a snapshot
+ * that is a delta over that pre-copy; only the changed pages are then written in the pause.
+ */
+export interface StagedRestore {
+  /** The pre-copy's id. */
+  readonly id: string;
+  readonly moduleHash: string;
+  /** True once the memory is in place; false if staging failed (restore the ordinary way). */
+  readonly ready: Promise<boolean>;
+  /** False once the thread failed, was discarded or was taken by a launch. */
+  usable(): boolean;
+  /** Frees the thread (the migration was called off, or the restore went another way). */
+  discard(): void;
 }

@@ -12,6 +12,7 @@ export {
   type GranuleStarted,
   prewarmGranuleWorkers,
   runGranule,
+  stageRestore,
 } from "./granule-runner.js";
 export type {
   ControlPointContext,
@@ -20,7 +21,7 @@ export type {
   LaunchInfo,
   ProviderImports,
 } from "./imports.js";
-export type { GranuleLaunch, GranuleResourceLimits } from "./launch.js";
+export type { GranuleLaunch, GranuleResourceLimits, StagedRestore } from "./launch.js";
 export { type CompiledModule, ModuleCache, moduleHash } from "./module-cache.js";
 // The sub-rooms' own entries, so that the rest of the project needs only this one.
 export * from "./mpi/mod.js";

@@ -40,12 +40,17 @@ export function fillPool(url: URL, limits: ResourceLimits, providers: readonly s
   refill(url, limits);
 }
 
+/** A worker started like a pooled one (it waits for its launch), outside the pool. */
+export function startPooledWorker(url: URL, limits: ResourceLimits): Worker {
+  const workerData: PooledWorkerData = { pooled: true, preload };
+  return new Worker(url, { workerData, resourceLimits: limits, execArgv: [] });
+}
+
 function refill(url: URL, limits: ResourceLimits): void {
   while (idle.length < size) {
     let worker: Worker;
     try {
-      const workerData: PooledWorkerData = { pooled: true, preload };
-      worker = new Worker(url, { workerData, resourceLimits: limits, execArgv: [] });
+      worker = startPooledWorker(url, limits);
     } catch {
       return;
     }

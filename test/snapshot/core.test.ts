@@ -18,6 +18,8 @@ import {
   instrumentForControlPoints,
   type Precopy,
   runGranule,
+  type StagedRestore,
+  stageRestore,
   storedBytes,
 } from "../../wasm-host/mod.js";
 import { compiledModuleUrl } from "../../wasm-host/worker-url.js";
@@ -180,6 +182,15 @@ describe("pre-copy and delta snapshots", () => {
     expect(refusal.kind).toBe("failed");
     expect(refusal.kind === "failed" && refusal.message).toMatch(/pre-copy .* applyMemoryDelta/);
 
+    // Restored into a thread staged with the pre-copy, only the delta is written; bit for bit the
+    // same memory as the full snapshot, and the same output.
+    const compiled = await WebAssembly.compile(instrumented.bytes);
+    const stagedCopy = decodePrecopy(encodePrecopy(precopy));
+    const staged = stageRestore(compiled, instrumented.hash, stagedCopy, []);
+    expect(await staged.ready).toBe(true);
+    const fromStage = await restoreInto(compiled, instrumented.hash, args, delta, staged);
+    expect(staged.usable()).toBe(false);
+
     // Completed with its pre-copy, it resumes where it stopped, bit for bit.
     const full: GranuleSnapshot = { ...delta, memory: applyMemoryDelta(base.image, delta.memory) };
     const digest = imageDigest(full.memory);
@@ -187,8 +198,57 @@ describe("pre-copy and delta snapshots", () => {
     expect(resumed.restoredDigest).toBe(digest);
     expect(resumed.outcome).toEqual({ kind: "exited", code: 0 });
     expect(stdout + resumed.stdout).toBe(native.stdout);
+    expect(fromStage.digest).toBe(digest);
+    expect(fromStage.outcome).toEqual({ kind: "exited", code: 0 });
+    expect(stdout + fromStage.stdout).toBe(native.stdout);
+
+    // A staged thread given up before its launch fails the launch with a reason, not a hang.
+    const discarded = stageRestore(compiled, instrumented.hash, decodePrecopy(encodePrecopy(precopy)), []);
+    discarded.discard();
+    const late = await restoreInto(compiled, instrumented.hash, args, delta, discarded);
+    expect(late.outcome.kind).toBe("failed");
+    expect(late.outcome.kind === "failed" && late.outcome.message).toMatch(/staged .* is gone/);
   });
 });
+
+/** Restores a delta snapshot into a staged thread and runs it to its end. */
+async function restoreInto(
+  module: WebAssembly.Module,
+  hash: string,
+  args: string[],
+  delta: GranuleSnapshot,
+  staged: StagedRestore,
+): Promise<{ outcome: GranuleOutcome; stdout: string; digest: string | undefined }> {
+  let stdout = "";
+  const decoder = new TextDecoder();
+  const handle = runGranule(
+    {
+      module,
+      moduleHash: hash,
+      args,
+      providers: [provider],
+      providerData: { handshake: true },
+      restore: delta,
+      staged,
+      digestAfterRestore: true,
+    },
+    {
+      onStdout: (b) => {
+        stdout += decoder.decode(b, { stream: true });
+      },
+      onStderr: () => {},
+      onProviderMessage: (m) => {
+        if ((m as { kind: string }).kind === "barrier") handle.postToGranule({ go: true });
+      },
+    },
+  );
+  const outcome = await handle.done;
+  const digest = await handle.restored.then(
+    (r) => r.memoryDigest,
+    () => undefined,
+  );
+  return { outcome, stdout, digest };
+}
 
 function stopBefore(stops: readonly number[], stop: number | undefined): number {
   const i = stop === undefined ? stops.length : stops.indexOf(stop);

@@ -3,7 +3,12 @@
 
 import type { WasiState } from "../wasi/mod.js";
 import type { Suspension } from "./control-points.js";
-import { captureMemoryDelta, captureMemoryImage, restoreMemoryImage } from "./memory-image.js";
+import {
+  applyMemoryDeltaInPlace,
+  captureMemoryDelta,
+  captureMemoryImage,
+  restoreMemoryImage,
+} from "./memory-image.js";
 import { GLOBAL_EXPORT_PREFIX } from "./names.js";
 import type { GlobalValue, GranuleSnapshot, Precopy, SnapshotIdentity } from "./types.js";
 
@@ -57,11 +62,16 @@ export function captureSnapshot(
   };
 }
 
-/** Memory and globals from the snapshot; throws (with a reason) if they do not fit the instance. */
+/**
+ * Memory and globals from the snapshot; throws (with a reason) if they do not fit the instance.
+ * With `stagedBase`, the memory already holds that pre-copy (a staged restore, staging.ts) and
+ * the snapshot is a delta over it.
+ */
 export function applySnapshot(
   instance: WebAssembly.Instance,
   memory: WebAssembly.Memory,
   snapshot: GranuleSnapshot,
+  stagedBase?: string,
 ): void {
   const globals = new Map(savedGlobals(instance));
   if (globals.size !== snapshot.globals.length) {
@@ -69,7 +79,7 @@ export function applySnapshot(
       `the module has ${globals.size} saved globals but the snapshot ${snapshot.globals.length}: is it instrumented the same way?`,
     );
   }
-  if (snapshot.memory.base !== undefined) {
+  if (snapshot.memory.base !== undefined && stagedBase === undefined) {
     throw new Error(
       `the snapshot holds only the pages changed since pre-copy ${snapshot.memory.base}: complete it with applyMemoryDelta first`,
     );
@@ -78,7 +88,8 @@ export function applySnapshot(
   if (dataAddress < 0 || dataAddress + dataBytes > snapshot.memory.byteLength) {
     throw new Error("the snapshot's stack capture lies outside its memory");
   }
-  restoreMemoryImage(memory, snapshot.memory);
+  if (stagedBase === undefined) restoreMemoryImage(memory, snapshot.memory);
+  else applyMemoryDeltaInPlace(memory, snapshot.memory, stagedBase);
   for (const g of snapshot.globals) {
     const target = globals.get(g.name);
     if (target === undefined) throw new Error(`the module has no global ${g.name}`);

@@ -129,6 +129,31 @@ export function applyMemoryDelta(base: MemoryImage, delta: MemoryImage): MemoryI
   return { byteLength: delta.byteLength, chunks: [...base.chunks, ...extra] };
 }
 
+/**
+ * Completes a memory that holds exactly the pre-copy `baseId` (a staged restore) with a delta
+ * over it: grows it to the delta's size and writes the changed pages; nothing else differs.
+ */
+export function applyMemoryDeltaInPlace(
+  memory: WebAssembly.Memory,
+  delta: MemoryImage,
+  baseId: string,
+): void {
+  if (delta.base !== baseId) {
+    throw new Error(
+      `the snapshot is a delta over pre-copy ${delta.base ?? "(none)"}, not over the staged ${baseId}`,
+    );
+  }
+  const current = memory.buffer.byteLength;
+  if (delta.byteLength < current) {
+    throw new Error(
+      `the snapshot's memory (${delta.byteLength} bytes) is smaller than the staged one (${current} bytes)`,
+    );
+  }
+  if (delta.byteLength > current) memory.grow((delta.byteLength - current) / WASM_PAGE);
+  const bytes = new Uint8Array(memory.buffer);
+  for (const chunk of delta.chunks) bytes.set(chunk.bytes, chunk.offset);
+}
+
 /** sha256 hex of the whole memory the image stands for (zero pages included). */
 export function imageDigest(image: MemoryImage): string {
   const hash = createHash("sha256");
