@@ -227,7 +227,7 @@ export async function benchMpi(): Promise<Row[]> {
 
   for (const [name, exampleArgs] of [
     // Sizes where computing dominates messaging, so the ratio is about generated code.
-    ["heat2d", ["1024", "100"]],
+    ["heat2d", ["1024", "500"]],
     ["lj_md", ["48", "100"]],
   ] as const) {
     const module = await buildWasm(name);

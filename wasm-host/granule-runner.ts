@@ -3,6 +3,7 @@
 // exhausting its heap, a crashing worker, can throw into or crash the calling process:
 // runGranule never throws, and `done` always resolves.
 
+import "./engine.js";
 import { MessageChannel, type TransferListItem, Worker } from "node:worker_threads";
 import type { GranuleLaunch, StagedRestore } from "./launch.js";
 import { moduleHash } from "./module-cache.js";

@@ -2,6 +2,7 @@
 // (the same hash snapshots name their module by), and concurrent requests for the same bytes
 // share one compilation. A compiled WebAssembly.Module can be posted to any worker thread.
 
+import "./engine.js";
 import { createHash } from "node:crypto";
 import { InvalidModuleError } from "./errors.js";
 

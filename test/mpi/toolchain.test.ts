@@ -10,7 +10,7 @@ import { IMPLEMENTED_MPI_FUNCTIONS, MpiRouter } from "../../wasm-host/mpi/mod.js
 import { mpiHostCalls } from "../../wasm-host/mpi/provider.js";
 import { MpiRank } from "../../wasm-host/mpi/rank.js";
 import { ccMain, checkMpiImports, compileMpi } from "../../wasm-host/toolchain/mod.js";
-import { PROGRAMS, runGranny } from "./support/mpi-build.js";
+import { nativeProgram, PROGRAMS, runGranny, runMpirun, wasmModule } from "./support/mpi-build.js";
 
 describe("granny cc", () => {
   it("builds a C program whose MPI calls are imports from the mpi namespace", async () => {
@@ -33,6 +33,16 @@ describe("granny cc", () => {
     const run = await runGranny(new WebAssembly.Module(await readFile(out)), 3, 2);
     expect(run.failure).toBeUndefined();
     expect(run.stdout.join("")).toBe("c++ sum of ranks 3\n");
+  });
+
+  it("links a round and roundf that give the native C library's results, bit for bit", async () => {
+    const source = path.join(PROGRAMS, "libm_round.c");
+    const [module, exe] = await Promise.all([wasmModule(source), nativeProgram(source)]);
+    const [ours, native] = await Promise.all([runGranny(module, 1, 1), runMpirun(exe, 1)]);
+    expect(ours.failure).toBeUndefined();
+    expect(native.code).toBe(0);
+    expect(ours.stdout.join("")).toBe(native.stdout);
+    expect(native.stdout).toContain("digest");
   });
 
   it("ccMain writes the module with -o and exits 0", async () => {

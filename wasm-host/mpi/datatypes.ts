@@ -2,6 +2,7 @@
 // of basic element it is made of (for reductions). Packing walks the blocks; a dense type (one
 // block covering its whole extent) is copied in one piece.
 
+import { copyBytes } from "./bytes.js";
 import { mpiError } from "./errors.js";
 
 /** Basic element kinds that reductions understand. Pair kinds are (value, int) for MAXLOC/MINLOC. */
@@ -269,11 +270,13 @@ export function pack(mem: Uint8Array, ptr: number, count: number, t: TypeInfo): 
   const total = count * t.size;
   if (isDense(t)) return mem.slice(ptr, ptr + total);
   const out = new Uint8Array(total);
+  const blocks = t.blocks;
   let o = 0;
   for (let i = 0; i < count; i++) {
     const base = ptr + i * t.extent;
-    for (const [off, len] of t.blocks) {
-      out.set(mem.subarray(base + off, base + off + len), o);
+    for (let b = 0; b < blocks.length; b++) {
+      const [off, len] = blocks[b] as readonly [number, number];
+      copyBytes(out, o, mem, base + off, len);
       o += len;
     }
   }
@@ -286,13 +289,15 @@ export function unpack(mem: Uint8Array, ptr: number, t: TypeInfo, packed: Uint8A
     mem.set(packed, ptr);
     return;
   }
+  const blocks = t.blocks;
   let o = 0;
   for (let i = 0; o < packed.length; i++) {
     const base = ptr + i * t.extent;
-    for (const [off, len] of t.blocks) {
+    for (let b = 0; b < blocks.length; b++) {
       if (o >= packed.length) return;
+      const [off, len] = blocks[b] as readonly [number, number];
       const n = Math.min(len, packed.length - o);
-      mem.set(packed.subarray(o, o + n), base + off);
+      copyBytes(mem, base + off, packed, o, n);
       o += n;
     }
   }

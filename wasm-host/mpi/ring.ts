@@ -3,6 +3,7 @@
 // records in place and frees their space without taking the lock. A producer that finds no room
 // raises its waiter flag; the consumer rings that producer's doorbell after freeing space.
 
+import { copyBytes } from "./bytes.js";
 import type { Control } from "./shared-layout.js";
 
 const LOCK = 0;
@@ -178,18 +179,6 @@ export class Ring {
   /** Reads one header word of the record at word index w. */
   word(w: number, field: number): number {
     return this.words[w + field] as number;
-  }
-}
-
-/**
- * Copies len bytes; short messages byte by byte, since making a subarray view to hand to
- * TypedArray.set costs more than copying a few dozen bytes.
- */
-export function copyBytes(to: Uint8Array, at: number, from: Uint8Array, start: number, len: number): void {
-  if (len <= 64) {
-    for (let i = 0; i < len; i++) to[at + i] = from[start + i] as number;
-  } else {
-    to.set(from.subarray(start, start + len), at);
   }
 }
 

@@ -9,11 +9,11 @@
 
 import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
+import { copyBytes } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
 import { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
 import {
-  copyBytes,
   encodeRecord,
   RECORD_HEADER_BYTES,
   Rec,

@@ -2,11 +2,13 @@
 // lowering, atomics, a shared imported memory, granny's omp.h, and links granny_omp_rt.c (thread
 // entry points and the lock that makes Debian's single-threaded wasi-libc safe to share).
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OMP_FUNCTIONS } from "../omp/mod.js";
 import { clangDrivers, isCxxSource, runProcess } from "../toolchain/clang.js";
+import { libmSource } from "../toolchain/paths.js";
+import { cachedObject, exists } from "../toolchain/runtime-object.js";
 import { OMP_COMPILE_FLAGS, ompLinkFlags } from "./flags.js";
 import { ompIncludeDir, ompRuntimeSource } from "./paths.js";
 
@@ -43,7 +45,7 @@ export async function compileOpenMp(options: CompileOpenMpOptions): Promise<Comp
   if (options.sources.length === 0) throw new OpenMpCompileError("granny cc -fopenmp: no input files", "");
   const drivers = clangDrivers();
   const cxx = options.sources.some(isCxxSource);
-  const { object, allowUndefined } = await runtimeFiles(drivers.cc);
+  const { objects, allowUndefined } = await runtimeFiles(drivers.cc);
   const userFlags = (options.flags ?? []).filter((f) => f !== "-fopenmp");
   const args = [
     ...OMP_COMPILE_FLAGS,
@@ -52,7 +54,7 @@ export async function compileOpenMp(options: CompileOpenMpOptions): Promise<Comp
     ...(cxx ? CXX_FLAGS : []),
     ...userFlags,
     ...options.sources,
-    object,
+    ...objects,
     ...ompLinkFlags(allowUndefined),
     "-o",
     options.output,
@@ -68,43 +70,26 @@ export async function compileOpenMp(options: CompileOpenMpOptions): Promise<Comp
   return { output: options.output, diagnostics: result.stderr, command: [driver, ...args] };
 }
 
-/** Builds granny_omp_rt.o and the list of runtime functions once per content, in a shared cache. */
-async function runtimeFiles(cc: string): Promise<{ object: string; allowUndefined: string }> {
-  const source = ompRuntimeSource();
-  const text = await readFile(source);
+/**
+ * Builds granny_omp_rt.o, granny_libm.o (with the OpenMP flags: objects of a shared-memory module
+ * must all have atomics) and the list of runtime functions once per content, in a shared cache.
+ */
+async function runtimeFiles(cc: string): Promise<{ objects: string[]; allowUndefined: string }> {
   const names = `${OMP_FUNCTIONS.join("\n")}\n`;
-  const hash = createHash("sha256")
-    .update(cc)
-    .update(OMP_COMPILE_FLAGS.join(" "))
-    .update(text)
-    .update(names)
-    .digest("hex")
-    .slice(0, 16);
+  const fail = (what: string) => (stderr: string) =>
+    new OpenMpCompileError(`granny cc -fopenmp: cannot build ${what}\n${stderr}`, stderr);
+  const objects = await Promise.all([
+    cachedObject(cc, OMP_COMPILE_FLAGS, ompRuntimeSource(), fail("the OpenMP runtime"), names),
+    cachedObject(cc, OMP_COMPILE_FLAGS, libmSource(), fail("granny_libm.c")),
+  ]);
+  const hash = createHash("sha256").update(names).digest("hex").slice(0, 16);
   const dir = join(tmpdir(), "granny-cc");
-  const object = join(dir, `granny_omp_rt-${hash}.o`);
   const allowUndefined = join(dir, `granny_omp_functions-${hash}.txt`);
-  if ((await exists(object)) && (await exists(allowUndefined))) return { object, allowUndefined };
-  await mkdir(dir, { recursive: true });
-  const partial = `${object}.${process.pid}.tmp`;
-  const result = await runProcess(cc, [...OMP_COMPILE_FLAGS, "-c", source, "-o", partial]);
-  if (result.code !== 0) {
-    throw new OpenMpCompileError(
-      `granny cc -fopenmp: cannot build the OpenMP runtime\n${result.stderr}`,
-      result.stderr,
-    );
+  if (!(await exists(allowUndefined))) {
+    await mkdir(dir, { recursive: true });
+    const partialList = `${allowUndefined}.${process.pid}.tmp`;
+    await writeFile(partialList, names);
+    await rename(partialList, allowUndefined);
   }
-  const partialList = `${allowUndefined}.${process.pid}.tmp`;
-  await writeFile(partialList, names);
-  await rename(partialList, allowUndefined);
-  await rename(partial, object);
-  return { object, allowUndefined };
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return { objects, allowUndefined };
 }

@@ -1,11 +1,8 @@
 // compileMpi: the mpicc of granny. Drives clang-19 for wasm32-wasi with our mpi.h, SIMD and -O3
 // on by default, and links the small runtime that registers callbacks for user-defined ops.
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { clangDrivers, isCxxSource, runProcess } from "./clang.js";
-import { includeDir, runtimeSource } from "./paths.js";
+import { includeDir, libmSource, runtimeSource } from "./paths.js";
+import { cachedObject } from "./runtime-object.js";
 
 export interface CompileMpiOptions {
   /** C or C++ sources (C++ is recognised by its extension). */
@@ -44,7 +41,7 @@ export async function compileMpi(options: CompileMpiOptions): Promise<CompileMpi
   if (options.sources.length === 0) throw new CompileError("granny cc: no input files", "");
   const drivers = clangDrivers();
   const cxx = options.sources.some(isCxxSource);
-  const runtimeObject = await runtimeObjectPath(drivers.cc);
+  const runtime = await runtimeObjects(drivers.cc);
   const args = [
     ...DEFAULT_FLAGS,
     "-I",
@@ -52,7 +49,7 @@ export async function compileMpi(options: CompileMpiOptions): Promise<CompileMpi
     ...(cxx ? CXX_FLAGS : []),
     ...(options.flags ?? []),
     ...options.sources,
-    runtimeObject,
+    ...runtime,
     ...LINK_FLAGS,
     "-o",
     options.output,
@@ -68,29 +65,12 @@ export async function compileMpi(options: CompileMpiOptions): Promise<CompileMpi
   return { output: options.output, diagnostics: result.stderr, command: [driver, ...args] };
 }
 
-/** Compiles granny_mpi_rt.c once per content and compiler, into a cache shared by all builds. */
-async function runtimeObjectPath(cc: string): Promise<string> {
-  const source = runtimeSource();
-  const text = await readFile(source);
-  const hash = createHash("sha256").update(cc).update(DEFAULT_FLAGS.join(" ")).update(text).digest("hex");
-  const dir = join(tmpdir(), "granny-cc");
-  const object = join(dir, `granny_mpi_rt-${hash.slice(0, 16)}.o`);
-  if (await exists(object)) return object;
-  await mkdir(dir, { recursive: true });
-  const partial = `${object}.${process.pid}.tmp`;
-  const result = await runProcess(cc, [...DEFAULT_FLAGS, "-c", source, "-o", partial]);
-  if (result.code !== 0) {
-    throw new CompileError(`granny cc: cannot build the MPI runtime\n${result.stderr}`, result.stderr);
-  }
-  await rename(partial, object);
-  return object;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** The MPI runtime and granny_libm.c as objects, built once per content and compiler. */
+async function runtimeObjects(cc: string): Promise<string[]> {
+  const fail = (what: string) => (stderr: string) =>
+    new CompileError(`granny cc: cannot build ${what}\n${stderr}`, stderr);
+  return Promise.all([
+    cachedObject(cc, DEFAULT_FLAGS, runtimeSource(), fail("the MPI runtime")),
+    cachedObject(cc, DEFAULT_FLAGS, libmSource(), fail("granny_libm.c")),
+  ]);
 }

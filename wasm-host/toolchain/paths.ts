@@ -19,6 +19,14 @@ export function includeDir(): string {
   ]);
 }
 
+/** C library functions made faster for WebAssembly, linked into every module (MPI and OpenMP). */
+export function libmSource(): string {
+  return firstExisting([
+    new URL("./granny_libm.c", import.meta.url),
+    new URL("../../../wasm-host/toolchain/granny_libm.c", import.meta.url),
+  ]);
+}
+
 /** The C file linked into every MPI module (registers callbacks for user-defined ops). */
 export function runtimeSource(): string {
   return firstExisting([
