@@ -20,10 +20,14 @@ const here = path.dirname(fileURLToPath(import.meta.url)).replace(`${path.sep}di
 const EXAMPLES = path.resolve(here, "..", "examples", "omp");
 const OUT = path.join(process.cwd(), ".bench", "omp");
 
+/**
+ * Sizes where a kernel runs 50-150 ms natively: shorter ones measured mostly thread start-up,
+ * first touches of fresh memory and the JIT, not the kernel.
+ */
 const KERNELS = [
-  { name: "stencil", args: ["512", "100"] },
-  { name: "reduction_kernel", args: ["20000000"] },
-  { name: "wavefront", args: ["2000", "2000"] },
+  { name: "stencil", args: ["1024", "100"] },
+  { name: "reduction_kernel", args: ["40000000"] },
+  { name: "wavefront", args: ["4000", "4000"] },
 ] as const;
 
 async function buildBoth(name: string): Promise<{ wasm: Uint8Array; native: string }> {

@@ -11,7 +11,7 @@ import type { GranuleOutcome } from "./outcome.js";
 import type { Precopy } from "./snapshot/types.js";
 import type { StageRequest } from "./staging.js";
 import type { WasiState } from "./wasi/mod.js";
-import { fillPool, startPooledWorker, takeWarmWorker } from "./worker-pool.js";
+import { fillPool, refillPool, startPooledWorker, takeWarmWorker } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -93,7 +93,7 @@ export function stageRestore(
   transfer: ArrayBuffer[],
 ): StagedRestore {
   workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
-  const worker = takeWarmWorker(workerUrl, DEFAULT_LIMITS) ?? startPooledWorker(workerUrl, DEFAULT_LIMITS);
+  const worker = takeWarmWorker() ?? startPooledWorker(workerUrl, DEFAULT_LIMITS);
   // Waiting for its snapshot must not keep the process alive.
   worker.unref();
   let alive = true;
@@ -180,6 +180,8 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     settleDone(outcome);
     // The thread has nothing left to do; do not let a provider's open handle keep it alive.
     void worker?.terminate();
+    // Its vCPU is free now: the time to start a warm replacement (worker-pool.ts).
+    if (workerUrl !== undefined) refillPool(workerUrl, DEFAULT_LIMITS);
   };
 
   const mailboxSignal = new SharedArrayBuffer(4);
@@ -212,8 +214,7 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     if (staged !== undefined && stagedWorker === undefined) {
       throw new Error(`the thread staged for ${name} is gone (it failed, was discarded or already used)`);
     }
-    const warm =
-      stagedWorker ?? (launch.limits === undefined ? takeWarmWorker(workerUrl, DEFAULT_LIMITS) : undefined);
+    const warm = stagedWorker ?? (launch.limits === undefined ? takeWarmWorker() : undefined);
     if (warm) {
       worker = warm;
       try {

@@ -2,8 +2,14 @@
 // thread and load the granule code into it, which was most of a granule's start time (and of a
 // restore's, in a migration pause). A pooled worker has done that already and waits for its
 // launch as its first message, having loaded the import providers it was told to expect (the
-// MPI provider's module graph took a restored rank 20-30 ms to load). Only launches with the default resource limits use the pool,
-// since limits are fixed when a thread starts. GRANNY_WORKER_POOL sets the number kept (0: off).
+// MPI provider's module graph took a restored rank 20-30 ms to load). Only launches with the
+// default resource limits use the pool, since limits are fixed when a thread starts.
+// GRANNY_WORKER_POOL sets the number kept (0: off).
+//
+// The pool is topped up when a granule ends, not when one is taken: starting a thread costs tens
+// of milliseconds of CPU, and taken workers run granules that want every core (two OpenMP threads
+// on two cores ran 2x slower while their replacements started). A granule that ends leaves its
+// vCPU free for that work.
 import { type ResourceLimits, Worker } from "node:worker_threads";
 
 const size = Math.max(0, Number(process.env.GRANNY_WORKER_POOL ?? 2) || 0);
@@ -18,17 +24,21 @@ export interface PooledWorkerData {
   readonly preload: readonly string[];
 }
 
-/** An idle worker ready for a launch message, or undefined; tops the pool up either way. */
-export function takeWarmWorker(url: URL, limits: ResourceLimits): Worker | undefined {
+/** An idle worker ready for a launch message, or undefined (see refillPool). */
+export function takeWarmWorker(): Worker | undefined {
   if (size === 0) return undefined;
   const worker = idle.shift();
   if (worker) {
     forget.get(worker)?.();
     worker.ref();
   }
-  // Start replacements after this launch has had its turn at the CPU.
-  setImmediate(() => refill(url, limits));
   return worker;
+}
+
+/** Tops the pool up, once the current turn of the event loop is over (a granule just ended). */
+export function refillPool(url: URL, limits: ResourceLimits): void {
+  if (size === 0 || idle.length >= size) return;
+  setImmediate(() => refill(url, limits));
 }
 
 /**

@@ -15,6 +15,13 @@ import { OutputOrder } from "./output-order.js";
 import { isOmpThreadMessage, type OmpThreadData, type ThreadRole } from "./protocol.js";
 import { ompProviderUrl } from "./provider-url.js";
 
+/**
+ * How long team threads spin for the next fork or a barrier before sleeping, when every thread
+ * has a core (as a thread granule does): long enough for the serial stretches between regions
+ * of typical loops, short enough that an idle job stops burning its vCPUs at once.
+ */
+const WAIT_SPIN_MS = 5;
+
 export interface ThreadsChangedEvent {
   readonly from: number;
   readonly to: number;
@@ -86,7 +93,9 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
   const ctl = new Int32Array(control);
   initControl(ctl, Math.min(options.threads, threadLimit), threadLimit);
   // Spinning helps only while every thread has a core; past that it steals from the thread awaited.
-  const spin = Math.max(options.threads, settings.fixedThreads ?? 0) <= availableParallelism() ? 20000 : 100;
+  const ownCores = Math.max(options.threads, settings.fixedThreads ?? 0) <= availableParallelism();
+  const spin = ownCores ? 20000 : 100;
+  const waitSpinMs = ownCores ? WAIT_SPIN_MS : 0;
   let module: WebAssembly.Module | Uint8Array = options.module;
   const providerUrl = ompProviderUrl().href;
   // Seconds since the job started keep omp_get_wtime's full double precision (epoch seconds
@@ -131,6 +140,7 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
       control,
       stackBytes: settings.stackBytes,
       spin,
+      waitSpinMs,
       reduction: settings.reduction,
       runtimeSchedule: settings.runtimeSchedule,
       fixedThreads: settings.fixedThreads,

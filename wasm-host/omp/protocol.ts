@@ -14,6 +14,12 @@ export interface OmpThreadData {
   readonly stackBytes: number;
   /** Iterations to spin before sleeping when waiting (small when threads outnumber cores). */
   readonly spin: number;
+  /**
+   * Milliseconds a team thread keeps spinning for the next fork (or a barrier) before it sleeps;
+   * 0 when threads outnumber cores. Waking a sleeping worker takes tens of microseconds here,
+   * paid at every region that follows serial work longer than the spin (libomp spins 200 ms).
+   */
+  readonly waitSpinMs: number;
   /** Reduction method to offer ("atomic" falls back to "critical" where clang allows no atomics). */
   readonly reduction: "atomic" | "critical";
   /** The run-sched-var for schedule(runtime), from OMP_SCHEDULE. */

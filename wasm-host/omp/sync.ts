@@ -26,6 +26,27 @@ export function waitWhileEqual(
   }
 }
 
+/**
+ * As waitWhileEqual, spinning for spinMs of wall time first: for waits whose length depends on
+ * the program (the next fork, a barrier), where an iteration count says little.
+ */
+export function waitWhileEqualFor(
+  words: Int32Array,
+  index: number,
+  value: number,
+  spinMs: number,
+  spin: number,
+  sleepers?: { readonly words: Int32Array; readonly index: number },
+): void {
+  if (spinMs > 0) {
+    const until = performance.now() + spinMs;
+    do {
+      for (let i = 0; i < 512; i++) if (Atomics.load(words, index) !== value) return;
+    } while (performance.now() < until);
+  }
+  waitWhileEqual(words, index, value, spin, sleepers);
+}
+
 /** Spins, then sleeps, until ctl[index] === target (the word only moves towards it). */
 export function waitUntilEqual(words: Int32Array, index: number, target: number, spin: number): void {
   for (let i = 0; i < spin; i++) {

@@ -7,7 +7,7 @@ import { Ctl, MAX_POOL, resetRegion } from "./layout.js";
 import { LoopDispatcher } from "./loops.js";
 import { MemoryViews } from "./memory-views.js";
 import type { OmpThreadData, OmpThreadMessage } from "./protocol.js";
-import { lockWord, unlockWord, waitUntilEqual, waitWhileEqual } from "./sync.js";
+import { lockWord, unlockWord, waitUntilEqual, waitWhileEqualFor } from "./sync.js";
 import { OmpTasks } from "./tasks.js";
 import { childFrame, outermostFrame, type TeamFrame } from "./team.js";
 
@@ -372,7 +372,7 @@ export class OmpThreadRuntime {
     for (;;) {
       // The job may have ended before this thread started (shutdown is set before the last bump).
       if (Atomics.load(ctl, Ctl.shutdown) !== 0) return;
-      waitWhileEqual(ctl, Ctl.forkGen, seen, this.spin, sleepers);
+      waitWhileEqualFor(ctl, Ctl.forkGen, seen, this.data.waitSpinMs, this.spin, sleepers);
       seen = Atomics.load(ctl, Ctl.forkGen);
       if (Atomics.load(ctl, Ctl.shutdown) !== 0) return;
       const n = Atomics.load(ctl, Ctl.teamSize);
@@ -407,7 +407,10 @@ export class OmpThreadRuntime {
       Atomics.add(ctl, Ctl.barrierGen, 1);
       if (Atomics.load(ctl, Ctl.barrierSleepers) > 0) Atomics.notify(ctl, Ctl.barrierGen);
     } else {
-      waitWhileEqual(ctl, Ctl.barrierGen, gen, this.spin, { words: ctl, index: Ctl.barrierSleepers });
+      waitWhileEqualFor(ctl, Ctl.barrierGen, gen, this.data.waitSpinMs, this.spin, {
+        words: ctl,
+        index: Ctl.barrierSleepers,
+      });
     }
   }
 
