@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { type GranuleOutcome, runGranule } from "../../wasm-host/mod.js";
 import { MpiRouter, mpiProviderUrl } from "../../wasm-host/mpi/mod.js";
-import { PROGRAMS, placementOf, wasmModule } from "./support/mpi-build.js";
+import { PROGRAMS, placementOf, runGranny, wasmModule } from "./support/mpi-build.js";
 
 interface LinkStats {
   dataEnvelopes: number;
@@ -181,5 +181,61 @@ describe("MPI routers linked in one process", () => {
     const router = new MpiRouter({ jobId: "j", hostName: "a", placement: ["a", "b"], remoteSend: () => {} });
     expect(router.localRanks).toEqual([0]);
     expect(() => router.rankData(1)).toThrow("rank 1 of job j is not placed on a");
+  });
+});
+
+describe("a rank that leaves without calling MPI_Init", () => {
+  /** Two hosts' routers linked directly, as in runWired, without ranks. */
+  function linkedRouters(placement: readonly string[]) {
+    const routers = new Map<string, MpiRouter>();
+    const failures: string[] = [];
+    for (const host of new Set(placement)) {
+      routers.set(
+        host,
+        new MpiRouter({
+          jobId: "uninit",
+          hostName: host,
+          placement,
+          remoteSend: (to, envelope) => routers.get(to)?.deliverFromRemote(envelope.slice()),
+          onAbort: (f) => failures.push(`${host}: ${f.message}`),
+        }),
+      );
+    }
+    return { router: (h: string) => routers.get(h) as MpiRouter, failures };
+  }
+
+  it("fails the job when another rank, on another host, called MPI_Init", () => {
+    const { router, failures } = linkedRouters(["a", "b", "b"]);
+    router("b").handleProviderMessage(2, { type: "mpi.initialized", rank: 2 });
+    router("a").rankExited(0, { kind: "exited", code: 0 });
+    expect(router("b").failure?.message).toBe(
+      "MPI_ERR_OTHER: rank 0 exited without calling MPI_Init, while rank 2 called it (and may wait for it forever)",
+    );
+    // The host that decided tells the others: the whole job is over.
+    expect(router("a").failure?.message).toBe(router("b").failure?.message);
+    expect(failures).toHaveLength(2);
+  });
+
+  it("fails it too when the call to MPI_Init comes after the exit", () => {
+    const { router } = linkedRouters(["a", "a"]);
+    router("a").rankExited(1, { kind: "exited", code: 0 });
+    expect(router("a").failure).toBeUndefined();
+    router("a").handleProviderMessage(0, { type: "mpi.initialized", rank: 0 });
+    expect(router("a").failure?.message).toMatch(/^MPI_ERR_OTHER: rank 1 exited without calling MPI_Init/);
+  });
+
+  it("is no error when no rank calls MPI_Init (a program that stops early everywhere)", async () => {
+    const { router, failures } = linkedRouters(["a", "b"]);
+    router("a").rankExited(0, { kind: "exited", code: 0 });
+    router("b").rankExited(1, { kind: "exited", code: 0 });
+    expect(router("a").failure).toBeUndefined();
+    expect(router("b").failure).toBeUndefined();
+    expect(failures).toEqual([]);
+    // And end to end: every rank returns before MPI_Init when given an argument.
+    const run = await runGranny(await wasmModule(path.join(PROGRAMS, "misuse", "early_exit.c")), 3, 2, [
+      "stop",
+    ]);
+    expect(run.failure).toBeUndefined();
+    expect(run.outcomes.every((o) => o.kind === "exited" && o.code === 0)).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ export function environmentCalls(rank: MpiRank, exit: (code: number) => never): 
     state.initialized = true;
     state.threadLevel = level;
     rank.transport.setState(RankState.initialized);
+    rank.transport.reportInitialized();
   };
 
   return {

@@ -38,21 +38,25 @@ export type RankToRouter =
   /** The rank failed or called MPI_Abort: end the job everywhere. */
   | { readonly type: "mpi.abort"; readonly rank: number; readonly code: number; readonly message: string }
   /** The rank is parked at a held barrier (migration), waiting for its host's release. */
-  | { readonly type: "mpi.held"; readonly rank: number };
+  | { readonly type: "mpi.held"; readonly rank: number }
+  /** The rank called MPI_Init (a peer that left without calling it would leave it waiting). */
+  | { readonly type: "mpi.initialized"; readonly rank: number };
 
 export function isRankToRouter(value: unknown): value is RankToRouter {
   if (typeof value !== "object" || value === null) return false;
   const t = (value as { type?: unknown }).type;
-  return t === "mpi.remote" || t === "mpi.abort" || t === "mpi.held";
+  return t === "mpi.remote" || t === "mpi.abort" || t === "mpi.held" || t === "mpi.initialized";
 }
 
 /** Envelope kinds between routers on different hosts. */
-export const EnvelopeKind = { data: 1, credit: 2, abort: 3 } as const;
+export const EnvelopeKind = { data: 1, credit: 2, abort: 3, exitedUninitialized: 4 } as const;
 
 export type Envelope =
   | { readonly kind: typeof EnvelopeKind.data; readonly dest: number; readonly record: Uint8Array }
   | { readonly kind: typeof EnvelopeKind.credit; readonly rank: number; readonly bytes: number }
-  | { readonly kind: typeof EnvelopeKind.abort; readonly code: number; readonly message: string };
+  | { readonly kind: typeof EnvelopeKind.abort; readonly code: number; readonly message: string }
+  /** A rank of the job ended (exit code 0) without ever calling MPI_Init. */
+  | { readonly kind: typeof EnvelopeKind.exitedUninitialized; readonly rank: number };
 
 const ENVELOPE_HEAD = 8;
 
@@ -72,6 +76,13 @@ export function encodeEnvelope(e: Envelope): Uint8Array {
       v.setUint32(0, e.kind, true);
       v.setInt32(4, e.rank, true);
       v.setInt32(8, e.bytes, true);
+      return out;
+    }
+    case EnvelopeKind.exitedUninitialized: {
+      const out = new Uint8Array(ENVELOPE_HEAD);
+      const v = new DataView(out.buffer);
+      v.setUint32(0, e.kind, true);
+      v.setInt32(4, e.rank, true);
       return out;
     }
     case EnvelopeKind.abort: {
@@ -96,6 +107,8 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
     case EnvelopeKind.credit:
       if (bytes.length < ENVELOPE_HEAD + 4) throw new Error("MPI credit envelope is truncated");
       return { kind, rank: v.getInt32(4, true), bytes: v.getInt32(8, true) };
+    case EnvelopeKind.exitedUninitialized:
+      return { kind, rank: v.getInt32(4, true) };
     case EnvelopeKind.abort:
       return {
         kind,

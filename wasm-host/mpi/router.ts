@@ -292,7 +292,43 @@ export class MpiRouter {
         this.held.add(message.rank);
         this.checkHeld();
         return;
+      case "mpi.initialized":
+        this.initialized.add(message.rank);
+        this.checkUninitializedExits();
+        return;
     }
+  }
+
+  /** Ranks of the job (on any host) that ended with code 0 without ever calling MPI_Init. */
+  private readonly exitedUninitialized = new Set<number>();
+  /** Local ranks that called MPI_Init. */
+  private readonly initialized = new Set<number>();
+
+  /**
+   * A rank that leaves without calling MPI_Init is only an error when others call it (they may
+   * wait for it forever): as with mpirun, the job then fails. If no rank calls MPI_Init (a
+   * program that stops early on every rank), nothing is wrong. Each router checks its own
+   * ranks; the news of such an exit goes to the job's other hosts.
+   */
+  private noteUninitializedExit(rank: number, tellOthers: boolean): void {
+    if (this.exitedUninitialized.has(rank)) return;
+    this.exitedUninitialized.add(rank);
+    if (tellOthers) {
+      for (const host of this.hostNames) {
+        if (host !== this.hostName) this.send(host, { kind: EnvelopeKind.exitedUninitialized, rank });
+      }
+    }
+    this.checkUninitializedExits();
+  }
+
+  private checkUninitializedExits(): void {
+    if (this.exitedUninitialized.size === 0 || this.initialized.size === 0 || this.control.aborted) return;
+    const gone = [...this.exitedUninitialized].sort((a, b) => a - b);
+    const callers = [...this.initialized].sort((a, b) => a - b);
+    this.fail({
+      code: 16,
+      message: `MPI_ERR_OTHER: rank ${gone.join(", ")} exited without calling MPI_Init, while rank ${callers.join(", ")} called it (and may wait for it forever)`,
+    });
   }
 
   /** An envelope from this job's router on another host. */
@@ -337,6 +373,9 @@ export class MpiRouter {
         this.control.ring(slot);
         return;
       }
+      case EnvelopeKind.exitedUninitialized:
+        this.noteUninitializedExit(envelope.rank, false);
+        return;
       case EnvelopeKind.abort:
         for (const old of this.retiredControls) old.abort(envelope.code, envelope.message);
         if (this.control.abort(envelope.code, envelope.message)) {
@@ -373,6 +412,8 @@ export class MpiRouter {
             code: 16,
             message: `MPI_ERR_OTHER: rank ${worldRank} exited without calling MPI_Finalize`,
           });
+        } else if (state === RankState.created) {
+          this.noteUninitializedExit(worldRank, true);
         }
         return;
       case "trapped":

@@ -264,6 +264,11 @@ export class RankTransport {
     this.inbox = bound.inbox;
   }
 
+  /** Tells the router this rank called MPI_Init (see router.noteUninitializedExit). */
+  reportInitialized(): void {
+    this.host.postToHost({ type: "mpi.initialized", rank: this.me });
+  }
+
   /** Tells the router this rank is parked at a held barrier. */
   reportHeld(): void {
     this.host.postToHost({ type: "mpi.held", rank: this.me });
