@@ -120,7 +120,7 @@ export interface TransportHost {
  * thread costs tens of microseconds; a short poll catches the reply of a ping-pong partner, as
  * MPI libraries' busy-polling does, without burning a core for long when nothing comes.
  */
-const SPIN_MS = 0.05;
+const SPIN_MS = Number(process.env.GRANNY_MPI_SPIN_MS ?? 0.05);
 const EMPTY = new Uint8Array(0);
 /**
  * With more ranks on this host than cores, a polling rank takes the core its partner needs
