@@ -204,8 +204,10 @@ export class Planner {
     await this.publishJobEvent(m.jobId, "submitted", {
       detail: `${m.kind} job of ${m.size} granules (${m.module.name})`,
     });
-    const placedNow = await this.schedule();
-    const queued = !placedNow.includes(m.jobId);
+    await this.schedule();
+    // Another scheduling pass (a granule's end, a heartbeat) may have placed it meanwhile: ask
+    // the job, not this pass, or "queued" would follow its "placed".
+    const queued = job.state === "queued";
     if (queued)
       await this.publishJobEvent(m.jobId, "queued", {
         detail: `position ${this.state.queue.indexOf(m.jobId) + 1}`,

@@ -7,8 +7,14 @@ int main(void) {
 #pragma omp parallel reduction(+ : bad_copy)
   {
     for (int i = 0; i < 100; i++) {
+      /* Atomic here too: the thread that runs the next `single nowait` may still be in its own
+       * increment when another thread gets to this one (a plain ++ against an atomic one is a
+       * data race, and lost increments showed up once team threads stopped sleeping). */
 #pragma omp single
-      singles++;
+      {
+#pragma omp atomic
+        singles++;
+      }
 #pragma omp single nowait
       {
 #pragma omp atomic
