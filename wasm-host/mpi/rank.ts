@@ -226,12 +226,8 @@ export class MpiRank {
     tag: number,
     sync: boolean,
   ): Request {
-    const c = this.comm(commHandle);
-    const t = this.commType(typeHandle);
-    this.checkCount(count);
-    this.checkSendTag(tag);
+    const out = this.sendMessage(commHandle, buf, count, typeHandle, dest, tag, sync);
     const status = MpiRank.emptyStatus();
-    const out = this.sendMessage(c, buf, count, t, dest, tag, sync);
     if (out === undefined) return { kind: "send", comm: commHandle, complete: () => true, status };
     return { kind: "send", comm: commHandle, complete: () => out.written && out.acked, status, out };
   }
@@ -246,27 +242,28 @@ export class MpiRank {
     tag: number,
     sync: boolean,
   ): void {
-    const c = this.comm(commHandle);
-    const t = this.commType(typeHandle);
-    this.checkCount(count);
-    this.checkSendTag(tag);
     // The common case, a message that fits the receiver's inbox, is written before this returns
     // and needs neither a request nor a wait.
-    const out = this.sendMessage(c, buf, count, t, dest, tag, sync);
+    const out = this.sendMessage(commHandle, buf, count, typeHandle, dest, tag, sync);
     if (out !== undefined && !(out.written && out.acked)) {
       this.transport.waitUntil(() => out.written && out.acked);
     }
   }
 
+  /** Checks a send's arguments and hands the message to the transport (undefined for MPI_PROC_NULL). */
   private sendMessage(
-    c: CommState,
+    commHandle: number,
     buf: number,
     count: number,
-    t: TypeInfo,
+    typeHandle: number,
     dest: number,
     tag: number,
     sync: boolean,
   ): Outgoing | undefined {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkSendTag(tag);
     if (dest === PROC_NULL) return undefined;
     const world = this.worldOf(c, dest);
     const source = isDense(t)

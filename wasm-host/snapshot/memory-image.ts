@@ -14,17 +14,13 @@ function pageIsZero(words: Uint32Array, page: number): boolean {
   return true;
 }
 
-/** Copies the memory's non-zero page runs. */
-export function captureMemoryImage(memory: WebAssembly.Memory): MemoryImage {
-  const buffer = memory.buffer;
-  const byteLength = buffer.byteLength;
-  const words = new Uint32Array(buffer);
-  const pages = byteLength / WASM_PAGE;
+/** Copies the runs of pages that `keep` selects, each into a buffer of its own (transferable). */
+function copyPageRuns(buffer: ArrayBufferLike, keep: (page: number) => boolean): MemoryChunk[] {
+  const pages = buffer.byteLength / WASM_PAGE;
   const chunks: MemoryChunk[] = [];
   let runStart = -1;
   const close = (end: number): void => {
     if (runStart < 0) return;
-    // slice() copies into a buffer of the chunk's own, so chunks can be transferred.
     chunks.push({
       offset: runStart * WASM_PAGE,
       bytes: new Uint8Array(buffer.slice(runStart * WASM_PAGE, end * WASM_PAGE)),
@@ -32,11 +28,18 @@ export function captureMemoryImage(memory: WebAssembly.Memory): MemoryImage {
     runStart = -1;
   };
   for (let p = 0; p < pages; p++) {
-    if (pageIsZero(words, p)) close(p);
+    if (!keep(p)) close(p);
     else if (runStart < 0) runStart = p;
   }
   close(pages);
-  return { byteLength, chunks };
+  return chunks;
+}
+
+/** Copies the memory's non-zero page runs. */
+export function captureMemoryImage(memory: WebAssembly.Memory): MemoryImage {
+  const buffer = memory.buffer;
+  const words = new Uint32Array(buffer);
+  return { byteLength: buffer.byteLength, chunks: copyPageRuns(buffer, (p) => !pageIsZero(words, p)) };
 }
 
 /**
@@ -68,29 +71,12 @@ export function captureMemoryDelta(
   baseId: string,
 ): MemoryImage {
   const buffer = memory.buffer;
-  const byteLength = buffer.byteLength;
   const live = Buffer.from(buffer);
   const zero = Buffer.alloc(WASM_PAGE);
   const basePages = pageIndex(base);
-  const pages = byteLength / WASM_PAGE;
-  const chunks: MemoryChunk[] = [];
-  let runStart = -1;
-  const close = (end: number): void => {
-    if (runStart < 0) return;
-    chunks.push({
-      offset: runStart * WASM_PAGE,
-      bytes: new Uint8Array(buffer.slice(runStart * WASM_PAGE, end * WASM_PAGE)),
-    });
-    runStart = -1;
-  };
-  for (let p = 0; p < pages; p++) {
-    const was = basePages.get(p) ?? zero;
-    const same = live.compare(was, 0, WASM_PAGE, p * WASM_PAGE, (p + 1) * WASM_PAGE) === 0;
-    if (same) close(p);
-    else if (runStart < 0) runStart = p;
-  }
-  close(pages);
-  return { byteLength, chunks, base: baseId };
+  const differs = (p: number): boolean =>
+    live.compare(basePages.get(p) ?? zero, 0, WASM_PAGE, p * WASM_PAGE, (p + 1) * WASM_PAGE) !== 0;
+  return { byteLength: buffer.byteLength, chunks: copyPageRuns(buffer, differs), base: baseId };
 }
 
 /** Page number -> that page of the image, as a Buffer view (no copy). */
