@@ -116,7 +116,9 @@ export function jobCommands(program: Command): void {
 
   program
     .command("migrate")
-    .description("move an MPI rank to another host; takes effect at that rank's next barrier")
+    .description(
+      "move an MPI rank to another host: its memory is copied there while it runs, then it moves at its next barrier",
+    )
     .argument("<job>", "job id")
     .requiredOption("--rank <R>", "the rank (granule index) to move", nonNegativeInt)
     .requiredOption("--to <host>", "target host")
