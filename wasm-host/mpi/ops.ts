@@ -32,7 +32,16 @@ export const FIRST_USER_OP = 32;
 type Num = number | bigint;
 type Scalar = (a: Num, b: Num) => Num;
 
+/** One function per (operation, element kind), made once: reductions run on every collective. */
+const scalarFns = new Map<number, Scalar | undefined>();
+
 function scalarFn(op: number, float: boolean, big: boolean): Scalar | undefined {
+  const key = op * 4 + (float ? 2 : 0) + (big ? 1 : 0);
+  if (!scalarFns.has(key)) scalarFns.set(key, makeScalarFn(op, float, big));
+  return scalarFns.get(key);
+}
+
+function makeScalarFn(op: number, float: boolean, big: boolean): Scalar | undefined {
   const zero = big ? 0n : 0;
   const one = big ? 1n : 1;
   const truth = (x: Num) => x !== zero && x !== 0;
