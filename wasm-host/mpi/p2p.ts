@@ -110,10 +110,9 @@ export function p2pCalls(rank: MpiRank): HostCalls {
     },
 
     MPI_Recv(buf, count, type, source, tag, comm, statusPtr) {
-      const r = rank.startRecv(comm, buf, count, type, source, tag);
-      rank.wait(r);
-      rank.writeStatus(statusPtr, r.status);
-      rank.raiseStatusError(r.status, "MPI_Recv");
+      const status = rank.recvBlocking(comm, buf, count, type, source, tag);
+      rank.writeStatus(statusPtr, status);
+      rank.raiseStatusError(status, "MPI_Recv");
       return 0;
     },
 

@@ -175,6 +175,70 @@ export class MpiRank {
 
   // ---- point-to-point built on the transport ----
 
+  /**
+   * MPI_Recv: a rank has at most one blocking receive at a time, so its state is one object
+   * reused by every call, and waiting needs no request or closures made per message.
+   */
+  recvBlocking(
+    commHandle: number,
+    buf: number,
+    count: number,
+    typeHandle: number,
+    source: number,
+    tag: number,
+  ): StatusValue {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkRecvTag(tag);
+    const src = this.checkSource(c, source);
+    if (src === PROC_NULL) return MpiRank.procNullStatus();
+    const b = this.blocking;
+    b.done = false;
+    b.comm = c;
+    b.buf = buf;
+    b.type = t;
+    b.capacity = count * t.size;
+    const s = b.status;
+    s.source = ANY_SOURCE;
+    s.tag = ANY_TAG;
+    s.error = 0;
+    s.count = 0;
+    s.cancelled = false;
+    this.transport.post({
+      ctx: c.ctx,
+      src,
+      tag,
+      tagMask: -1,
+      directPtr: isDense(t) ? buf : -1,
+      capacity: b.capacity,
+      onComplete: this.blockingArrived,
+    });
+    if (!b.done) this.transport.waitUntil(this.blockingDone);
+    return s;
+  }
+
+  private readonly blocking = {
+    done: false,
+    comm: undefined as CommState | undefined,
+    buf: 0,
+    type: undefined as TypeInfo | undefined,
+    capacity: 0,
+    status: MpiRank.emptyStatus(),
+  };
+  private readonly blockingDone = (): boolean => this.blocking.done;
+  private readonly blockingArrived = (msg: Incoming): void => {
+    const b = this.blocking;
+    const s = b.status;
+    s.source = this.commRankOf(b.comm as CommState, msg.src);
+    s.tag = msg.tag;
+    s.count = Math.min(msg.total, b.capacity);
+    if (msg.data !== undefined)
+      unpack(this.mem.u8(), b.buf, b.type as TypeInfo, msg.data.subarray(0, s.count));
+    if (msg.total > b.capacity) s.error = ErrorClass.MPI_ERR_TRUNCATE;
+    b.done = true;
+  };
+
   /** Starts a receive into (buf, count, type); the status fills in on completion. */
   startRecv(
     commHandle: number,
