@@ -85,7 +85,7 @@ export class ClusterState {
 
   upsertHost(name: string, slots: number, spot: boolean, now: number): HostRecord {
     const existing = this.hosts.get(name);
-    if (existing && existing.alive && existing.slots === slots) {
+    if (existing?.alive && existing.slots === slots) {
       existing.lastSeen = now;
       return existing;
     }

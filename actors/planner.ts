@@ -136,7 +136,7 @@ export class Planner {
   private onHeartbeat(m: MessageOf<"host_heartbeat">): Message {
     const host = this.state.hosts.get(m.host);
     // A host we do not know (or declared gone) must register again: the planner may have restarted.
-    if (!host || !host.alive) throw new RejectedError(`host ${m.host} is not registered; register again`);
+    if (!host?.alive) throw new RejectedError(`host ${m.host} is not registered; register again`);
     host.lastSeen = Date.now();
     host.granuleStates.clear();
     for (const g of m.granules) host.granuleStates.set(`${g.jobId}/${g.granule}`, g.state);
@@ -230,7 +230,7 @@ export class Planner {
   private async onGranuleEnded(m: MessageOf<"granule_ended">): Promise<Message> {
     const job = this.state.jobs.get(m.jobId);
     // Ends of granules of a job that is already over (stopped after a failure) change nothing.
-    if (!job || job.state !== "running" || job.ended.has(m.granule)) return message("ack", {});
+    if (job?.state !== "running" || job.ended.has(m.granule)) return message("ack", {});
     await this.recordEnd(job, m.granule, {
       outcome: m.outcome,
       host: m.host,
@@ -358,7 +358,7 @@ export class Planner {
   private async onGranuleMoved(m: MessageOf<"granule_moved">): Promise<Message> {
     const job = this.state.jobs.get(m.jobId);
     const plan = job?.migration;
-    if (!job || job.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
+    if (job?.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
     plan.pending.delete(m.granule);
     this.opts.log.debug(`job ${m.jobId}: granule ${m.granule} restored on ${m.host} (${plan.planId})`);
     plan.maxPauseMs = Math.max(plan.maxPauseMs, m.pauseMs);
@@ -371,7 +371,7 @@ export class Planner {
   private async onJobHeld(m: MessageOf<"job_held">): Promise<Message> {
     const job = this.state.jobs.get(m.jobId);
     const plan = job?.migration;
-    if (!job || job.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
+    if (job?.state !== "running" || !plan || plan.planId !== m.planId) return message("ack", {});
     plan.pendingHeld.delete(m.host);
     this.opts.log.debug(`job ${m.jobId}: held on ${m.host} (${plan.planId})`);
     await this.releaseIfReady(job, plan);

@@ -175,6 +175,31 @@ export class MpiRank {
 
   // ---- point-to-point built on the transport ----
 
+  /** A receive's arguments, checked: its communicator, datatype and source (or PROC_NULL). */
+  private checkRecv(commHandle: number, count: number, typeHandle: number, source: number, tag: number) {
+    const c = this.comm(commHandle);
+    const t = this.commType(typeHandle);
+    this.checkCount(count);
+    this.checkRecvTag(tag);
+    return { c, t, src: this.checkSource(c, source) };
+  }
+
+  /** Fills a receive's status from the message that completed it, unpacking a staged copy. */
+  private arrived(
+    s: StatusValue,
+    c: CommState,
+    buf: number,
+    t: TypeInfo,
+    capacity: number,
+    msg: Incoming,
+  ): void {
+    s.source = this.commRankOf(c, msg.src);
+    s.tag = msg.tag;
+    s.count = Math.min(msg.total, capacity);
+    if (msg.data !== undefined) unpack(this.mem.u8(), buf, t, msg.data.subarray(0, s.count));
+    if (msg.total > capacity) s.error = ErrorClass.MPI_ERR_TRUNCATE;
+  }
+
   /**
    * MPI_Recv: a rank has at most one blocking receive at a time, so its state is one object
    * reused by every call, and waiting needs no request or closures made per message.
@@ -187,11 +212,7 @@ export class MpiRank {
     source: number,
     tag: number,
   ): StatusValue {
-    const c = this.comm(commHandle);
-    const t = this.commType(typeHandle);
-    this.checkCount(count);
-    this.checkRecvTag(tag);
-    const src = this.checkSource(c, source);
+    const { c, t, src } = this.checkRecv(commHandle, count, typeHandle, source, tag);
     if (src === PROC_NULL) return MpiRank.procNullStatus();
     const b = this.blocking;
     b.done = false;
@@ -229,13 +250,7 @@ export class MpiRank {
   private readonly blockingDone = (): boolean => this.blocking.done;
   private readonly blockingArrived = (msg: Incoming): void => {
     const b = this.blocking;
-    const s = b.status;
-    s.source = this.commRankOf(b.comm as CommState, msg.src);
-    s.tag = msg.tag;
-    s.count = Math.min(msg.total, b.capacity);
-    if (msg.data !== undefined)
-      unpack(this.mem.u8(), b.buf, b.type as TypeInfo, msg.data.subarray(0, s.count));
-    if (msg.total > b.capacity) s.error = ErrorClass.MPI_ERR_TRUNCATE;
+    this.arrived(b.status, b.comm as CommState, b.buf, b.type as TypeInfo, b.capacity, msg);
     b.done = true;
   };
 
@@ -248,32 +263,21 @@ export class MpiRank {
     source: number,
     tag: number,
   ): Request {
-    const c = this.comm(commHandle);
-    const t = this.commType(typeHandle);
-    this.checkCount(count);
-    this.checkRecvTag(tag);
-    const src = this.checkSource(c, source);
+    const { c, t, src } = this.checkRecv(commHandle, count, typeHandle, source, tag);
     if (src === PROC_NULL)
       return { kind: "recv", comm: commHandle, complete: () => true, status: MpiRank.procNullStatus() };
     const capacity = count * t.size;
     let done = false;
     const status = MpiRank.emptyStatus();
-    const dense = isDense(t);
     const recv: PostedRecv = {
       ctx: c.ctx,
       src,
       tag,
       tagMask: -1,
-      directPtr: dense ? buf : -1,
+      directPtr: isDense(t) ? buf : -1,
       capacity,
       onComplete: (msg: Incoming) => {
-        status.source = this.commRankOf(c, msg.src);
-        status.tag = msg.tag;
-        status.count = Math.min(msg.total, capacity);
-        if (msg.data !== undefined) unpack(this.mem.u8(), buf, t, msg.data.subarray(0, status.count));
-        if (msg.total > capacity) {
-          status.error = ErrorClass.MPI_ERR_TRUNCATE;
-        }
+        this.arrived(status, c, buf, t, capacity, msg);
         done = true;
       },
     };
