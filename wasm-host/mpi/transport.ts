@@ -406,7 +406,7 @@ export class RankTransport {
       return;
     }
     const msg = this.unexpected[i] as Incoming;
-    this.unexpected.splice(i, 1);
+    removeAt(this.unexpected, i);
     this.bind(msg, recv);
     if (msg.complete) recv.onComplete(msg);
   }
@@ -492,7 +492,7 @@ export class RankTransport {
       const i = this.firstPostedMatch(msg);
       if (i >= 0) {
         const recv = this.posted[i] as PostedRecv;
-        this.posted.splice(i, 1);
+        removeAt(this.posted, i);
         if (recv.directPtr >= 0 && msg.total <= recv.capacity) msg.directPtr = recv.directPtr;
         this.bind(msg, recv);
       } else {
@@ -586,4 +586,11 @@ function matches(recv: { ctx: number; src: number; tag: number; tagMask: number 
     (recv.src === ANY_SOURCE || recv.src === msg.src) &&
     (recv.tag === ANY_TAG || recv.tag === (msg.tag & recv.tagMask))
   );
+}
+
+/** Removes one element; the usual first one without splice's array of removed elements. */
+function removeAt<T>(list: T[], i: number): void {
+  if (i === 0) list.shift();
+  else if (i === list.length - 1) list.pop();
+  else list.splice(i, 1);
 }
