@@ -512,9 +512,10 @@ export class RankTransport {
     msg.got += len;
     if (msg.got >= msg.total) {
       msg.complete = true;
-      this.partial.delete(src);
+      // Only a message of several fragments was ever in `partial`.
+      if (offset !== 0) this.partial.delete(src);
       if (msg.recv !== undefined) msg.recv.onComplete(msg);
-    } else {
+    } else if (offset === 0) {
       this.partial.set(src, msg);
     }
   };
