@@ -4,8 +4,6 @@
 // Other rooms import only from here; it re-exports the sub-rooms' entries (mpi/, toolchain/)
 // and snapshot/ too. Sub-rooms themselves import the files they need directly, never this entry (no cycles).
 
-import "./engine.js";
-
 export { errorFromOutcome, GranuleFailedError, GranuleTrapError, InvalidModuleError } from "./errors.js";
 export {
   type GranuleCallbacks,

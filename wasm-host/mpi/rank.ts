@@ -47,6 +47,7 @@ export interface Request {
 }
 
 export interface RankHost extends TransportHost {
+  memory(): WebAssembly.Memory;
   instance(): WebAssembly.Instance;
 }
 
@@ -64,8 +65,8 @@ export class MpiRank {
     saved?: SavedRank,
   ) {
     this.state = saved?.state ?? initialState(data.worldRank, data.worldSize);
-    this.transport = new RankTransport(data, host);
     this.mem = new LinearMemory(() => host.memory());
+    this.transport = new RankTransport(data, host, this.mem);
     if (saved !== undefined) {
       this.transport.restore(saved.transport);
       this.nextRequest = saved.nextRequest;

@@ -64,19 +64,19 @@ export class MpiRouter {
   readonly jobId: string;
   readonly hostName: string;
   readonly worldSize: number;
-  // The placement and this host's shared memory are replaced by updatePlacement (migration):
-  // not readonly for that reason only.
-  private local: readonly number[];
-  private placement: readonly string[];
-  private slotOfRank: number[];
-  private hostNames: string[];
-  private hostOfRank: number[];
-  private control: Control;
+  // The placement and this host's shared memory, set by adopt() in the constructor and again by
+  // updatePlacement (migration): not readonly for that reason only.
+  private local!: readonly number[];
+  private placement!: readonly string[];
+  private slotOfRank!: number[];
+  private hostNames!: string[];
+  private hostOfRank!: number[];
+  private control!: Control;
   /** Control blocks replaced by updatePlacement that parked ranks may still watch until released. */
   private retiredControls: Control[] = [];
-  private ringBuffers: { header: SharedArrayBuffer; data: SharedArrayBuffer }[];
-  private rings: Ring[];
-  private waiting: RemoteDelivery[][];
+  private ringBuffers!: { header: SharedArrayBuffer; data: SharedArrayBuffer }[];
+  private rings!: Ring[];
+  private waiting!: RemoteDelivery[][];
   /** Local ranks parked at a held barrier, and local ranks that left as snapshots. */
   private readonly held = new Set<number>();
   private readonly suspended = new Set<number>();
@@ -94,7 +94,12 @@ export class MpiRouter {
     const inbox = options.inboxBytes ?? 4 * 1024 * 1024;
     if (inbox % 8 !== 0 || inbox < 4096)
       throw new Error(`inboxBytes must be a multiple of 8 and at least 4096, not ${inbox}`);
-    const layout = this.layout(options.placement);
+    this.adopt(this.layout(options.placement));
+  }
+
+  /** Routing tables and fresh shared memory for the local ranks of a placement. */
+  /** Makes a layout (placement, routes, this host's shared memory) the current one. */
+  private adopt(layout: ReturnType<MpiRouter["layout"]>): void {
     this.placement = layout.placement;
     this.hostNames = layout.hostNames;
     this.hostOfRank = layout.hostOfRank;
@@ -106,7 +111,6 @@ export class MpiRouter {
     this.waiting = layout.waiting;
   }
 
-  /** Routing tables and fresh shared memory for the local ranks of a placement. */
   private layout(placement: readonly string[]) {
     const hostNames = [...new Set(placement)];
     const hostOfRank = placement.map((h) => hostNames.indexOf(h));
@@ -213,15 +217,7 @@ export class MpiRouter {
     this.retiredControls.push(this.control);
     // A held barrier stays held on the new shared memory until released.
     layout.control.setBarrierHold(this.control.barrierHeld);
-    this.placement = layout.placement;
-    this.hostNames = layout.hostNames;
-    this.hostOfRank = layout.hostOfRank;
-    this.slotOfRank = layout.slotOfRank;
-    this.local = layout.localRanks;
-    this.control = layout.control;
-    this.ringBuffers = layout.ringBuffers;
-    this.rings = layout.rings;
-    this.waiting = layout.waiting;
+    this.adopt(layout);
     for (const r of [...this.held]) if (!this.localRanks.includes(r)) this.held.delete(r);
     this.suspended.clear();
   }

@@ -11,7 +11,7 @@ import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { copyBytes } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
-import { LinearMemory } from "./memory.js";
+import type { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
 import {
   encodeRecord,
@@ -24,14 +24,18 @@ import {
 } from "./ring.js";
 import { Control, type RankState } from "./shared-layout.js";
 
-/** A message being received: from its first fragment until it is complete. */
-export interface Incoming {
+/** What identifies a message and its size, from its first record. */
+interface MessageHead {
   readonly src: number;
   readonly tag: number;
   readonly ctx: number;
   readonly msgId: number;
   readonly sync: boolean;
   readonly total: number;
+}
+
+/** A message being received: from its first fragment until it is complete. */
+export interface Incoming extends MessageHead {
   got: number;
   /** Staging copy; undefined when fragments go straight into linear memory. */
   data: Uint8Array | undefined;
@@ -94,13 +98,7 @@ export interface Outgoing {
 }
 
 /** An unexpected message kept in a snapshot (migration.ts): complete, with its payload. */
-export interface SavedMessage {
-  readonly src: number;
-  readonly tag: number;
-  readonly ctx: number;
-  readonly msgId: number;
-  readonly sync: boolean;
-  readonly total: number;
+export interface SavedMessage extends MessageHead {
   readonly data: Uint8Array;
 }
 
@@ -111,7 +109,6 @@ export interface SavedTransport {
 }
 
 export interface TransportHost {
-  memory(): WebAssembly.Memory;
   postToHost(message: RankToRouter, transfer?: ArrayBuffer[]): void;
 }
 
@@ -157,12 +154,14 @@ export class RankTransport {
     flags: 0,
   };
 
+  /** @param linear the rank's view of its linear memory (shared with its host calls) */
   constructor(
     public data: MpiRankData,
     private readonly host: TransportHost,
+    linear: LinearMemory,
   ) {
     this.me = data.worldRank;
-    this.linear = new LinearMemory(() => host.memory());
+    this.linear = linear;
     this.spinMs = data.localCount > availableParallelism() ? OVERSUBSCRIBED_SPIN_MS : SPIN_MS;
     const bound = RankTransport.bind(data);
     this.control = bound.control;
@@ -415,7 +414,7 @@ export class RankTransport {
   cancel(recv: PostedRecv): boolean {
     const i = this.posted.indexOf(recv);
     if (i < 0) return false;
-    this.posted.splice(i, 1);
+    removeAt(this.posted, i);
     return true;
   }
 
