@@ -63,6 +63,32 @@ export function collectiveAlgorithms(rank: MpiRank) {
   const sizeOf = (c: CommState) => c.group.length;
   const packAt = (ptr: number, count: number, t: TypeInfo) => pack(mem.u8(), ptr, count, t);
 
+  /**
+   * The start of every reduction: arguments checked (`check` adds the collective's own, before
+   * the sequence number is taken, so that a refused call leaves the numbering as it was), its
+   * sequence number, and this rank's contribution packed (from recvbuf where MPI_IN_PLACE
+   * applies to this rank).
+   */
+  const startReduction = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    comm: number,
+    inPlaceHere: (c: CommState) => boolean,
+    check: (c: CommState) => void = () => {},
+  ) => {
+    const c = rank.comm(comm);
+    const t = rank.commType(type);
+    rank.checkCount(count);
+    check(c);
+    rank.isCommutative(op);
+    const seq = rank.nextCollSeq(c);
+    const mine = packAt(sendbuf === IN_PLACE && inPlaceHere(c) ? recvbuf : sendbuf, count, t);
+    return { c, t, seq, mine };
+  };
+
   const barrier = (comm: number): Started => {
     const c = rank.comm(comm);
     const seq = rank.nextCollSeq(c);
@@ -101,13 +127,16 @@ export function collectiveAlgorithms(rank: MpiRank) {
     root: number,
     comm: number,
   ): Started => {
-    const c = rank.comm(comm);
-    const t = rank.commType(type);
-    rank.checkCount(count);
-    checkRoot(c, root, "MPI_Reduce");
-    rank.isCommutative(op);
-    const seq = rank.nextCollSeq(c);
-    const mine = packAt(sendbuf === IN_PLACE && c.rank === root ? recvbuf : sendbuf, count, t);
+    const { c, t, seq, mine } = startReduction(
+      sendbuf,
+      recvbuf,
+      count,
+      type,
+      op,
+      comm,
+      (c) => c.rank === root,
+      (c) => checkRoot(c, root, "MPI_Reduce"),
+    );
     return {
       comm,
       steps: (function* () {
@@ -137,12 +166,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     op: number,
     comm: number,
   ): Started => {
-    const c = rank.comm(comm);
-    const t = rank.commType(type);
-    rank.checkCount(count);
-    rank.isCommutative(op);
-    const seq = rank.nextCollSeq(c);
-    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, count, t);
+    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
     const what = "MPI_Allreduce";
     return {
       comm,
@@ -176,12 +200,8 @@ export function collectiveAlgorithms(rank: MpiRank) {
     kind: number,
     what: string,
   ): Started => {
-    const c = rank.comm(comm);
-    const t = rank.commType(type);
-    rank.isCommutative(op);
-    const seq = rank.nextCollSeq(c);
     const total = counts.reduce((a, b) => a + b, 0);
-    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, total, t);
+    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, total, type, op, comm, () => true);
     return {
       comm,
       steps: (function* () {
@@ -200,11 +220,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     comm: number,
     exclusive: boolean,
   ): Started => {
-    const c = rank.comm(comm);
-    const t = rank.commType(type);
-    rank.isCommutative(op);
-    const seq = rank.nextCollSeq(c);
-    const mine = packAt(sendbuf === IN_PLACE ? recvbuf : sendbuf, count, t);
+    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
     const kind = exclusive ? Coll.exscan : Coll.scan;
     const what = exclusive ? "MPI_Exscan" : "MPI_Scan";
     return {

@@ -55,6 +55,14 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
   // Argument decoding shared by the blocking and nonblocking forms.
   const uniform = (n: number, count: number) => new Array<number>(n).fill(count);
   const offsets = (n: number, count: number) => Array.from({ length: n }, (_, i) => i * count);
+  /** A rooted -v collective's counts and displacements: significant at the root only. */
+  const rootVectors = (comm: number, root: number, countsPtr: number, displsPtr: number) => {
+    const c = rank.comm(comm);
+    const n = sizeOf(c);
+    return c.rank === root
+      ? { counts: mem.ints(countsPtr, n), displs: mem.ints(displsPtr, n) }
+      : { counts: [], displs: [] };
+  };
 
   const gather = (
     sb: number,
@@ -80,10 +88,7 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
     root: number,
     comm: number,
   ) => {
-    const c = rank.comm(comm);
-    const n = sizeOf(c);
-    const counts = c.rank === root ? mem.ints(rcPtr, n) : [];
-    const displs = c.rank === root ? mem.ints(dPtr, n) : [];
+    const { counts, displs } = rootVectors(comm, root, rcPtr, dPtr);
     return gatherv(sb, sc, st, rb, counts, displs, rt, root, comm, Coll.gatherv, "MPI_Gatherv");
   };
   const scatter = (
@@ -122,10 +127,7 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
     root: number,
     comm: number,
   ) => {
-    const c = rank.comm(comm);
-    const n = sizeOf(c);
-    const counts = c.rank === root ? mem.ints(scPtr, n) : [];
-    const displs = c.rank === root ? mem.ints(dPtr, n) : [];
+    const { counts, displs } = rootVectors(comm, root, scPtr, dPtr);
     return scatterv(sb, counts, displs, st, rb, rc, rt, root, comm, Coll.scatterv, "MPI_Scatterv");
   };
   const allgather = (
