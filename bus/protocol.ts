@@ -32,6 +32,11 @@ const moduleRef = s.object({
   size: s.int(),
 });
 
+/** What a host needs to load a job's module (a target prepares it ahead of a restore). */
+const jobModule = { kind: s.oneOf(JOB_KINDS), module: moduleRef } as const;
+/** What a host needs to run any granule of a job. */
+const jobRun = { ...jobModule, args: s.array(s.string()), env: s.record(s.string()) } as const;
+
 const granuleRef = s.object({ jobId: s.string(), granule: s.int(), state: s.oneOf(GRANULE_STATES) });
 
 const jobStatus = s.object({
@@ -58,11 +63,8 @@ const definitions = {
 
   job_submit: s.object({
     jobId: s.string(),
-    kind: s.oneOf(JOB_KINDS),
+    ...jobRun,
     size: s.int(),
-    module: moduleRef,
-    args: s.array(s.string()),
-    env: s.record(s.string()),
   }),
   job_accepted: s.object({ jobId: s.string(), queued: s.bool() }),
   job_kill: s.object({ jobId: s.string(), reason: s.string() }),
@@ -85,10 +87,7 @@ const definitions = {
   /** Planner -> host: start these granules of a job. `placement[i]` is granule i's host. */
   granules_start: s.object({
     jobId: s.string(),
-    kind: s.oneOf(JOB_KINDS),
-    module: moduleRef,
-    args: s.array(s.string()),
-    env: s.record(s.string()),
+    ...jobRun,
     granules: s.array(s.int()),
     placement: s.array(s.string()),
   }),
@@ -162,8 +161,7 @@ const definitions = {
     planId: s.string(),
     granule: s.int(),
     /** The job's module: the target prepares it now, ahead of the restore. */
-    kind: s.oneOf(JOB_KINDS),
-    module: moduleRef,
+    ...jobModule,
     precopy: s.bytes(),
   }),
   /**
@@ -178,18 +176,14 @@ const definitions = {
     placement: s.array(s.string()),
     reason: s.string(),
     /** The job's module: a target new to the job prepares it while the ranks reach the barrier. */
-    kind: s.oneOf(JOB_KINDS),
-    module: moduleRef,
+    ...jobModule,
   }),
   /** Source host -> target host: a granule's snapshot and what is needed to run it there. */
   snapshot_transfer: s.object({
     jobId: s.string(),
     planId: s.string(),
     granule: s.int(),
-    kind: s.oneOf(JOB_KINDS),
-    module: moduleRef,
-    args: s.array(s.string()),
-    env: s.record(s.string()),
+    ...jobRun,
     placement: s.array(s.string()),
     /** The granule lifecycle machine's persisted state, so the target continues the same machine. */
     lifecycle: s.bytes(),
@@ -207,10 +201,7 @@ const definitions = {
   granules_thaw: s.object({
     jobId: s.string(),
     planId: s.string(),
-    kind: s.oneOf(JOB_KINDS),
-    module: moduleRef,
-    args: s.array(s.string()),
-    env: s.record(s.string()),
+    ...jobRun,
     granules: s.array(s.int()),
     placement: s.array(s.string()),
   }),
