@@ -39,6 +39,28 @@ export interface SimJob {
   freezes: number;
 }
 
+/** A job as it arrives in the simulation: queued, nothing done yet. */
+export function queuedJob(spec: JobSpec): SimJob {
+  return {
+    spec,
+    id: spec.id,
+    kind: spec.kind,
+    placement: [],
+    state: "queued",
+    remaining: 1,
+    lastUpdate: 0,
+    resumeAt: 0,
+    attemptStart: 0,
+    firstStart: null,
+    finishedAt: null,
+    links: 0,
+    version: 0,
+    migrations: 0,
+    restarts: 0,
+    freezes: 0,
+  };
+}
+
 export class SimCluster implements ClusterView {
   readonly hosts: SimHost[] = [];
   readonly jobs: SimJob[] = [];

@@ -12,7 +12,7 @@ import type {
   Policy,
   ScaleUp,
 } from "../types.js";
-import { SimCluster, type SimJob } from "./cluster.js";
+import { queuedJob, SimCluster, type SimJob } from "./cluster.js";
 import { EventQueue } from "./event-queue.js";
 import { mpiSlowdown, ompTimeFactor, PERF_MODEL } from "./perf-model.js";
 import type { Scenario } from "./presets.js";
@@ -141,24 +141,7 @@ class Simulation {
     const width = String(scenario.hosts).length;
     for (let i = 0; i < scenario.hosts; i++)
       this.cluster.addHost(`vm-${String(i).padStart(width, "0")}`, scenario.slotsPerHost);
-    this.all = scenario.jobs.map((spec) => ({
-      spec,
-      id: spec.id,
-      kind: spec.kind,
-      placement: [],
-      state: "queued",
-      remaining: 1,
-      lastUpdate: 0,
-      resumeAt: 0,
-      attemptStart: 0,
-      firstStart: null,
-      finishedAt: null,
-      links: 0,
-      version: 0,
-      migrations: 0,
-      restarts: 0,
-      freezes: 0,
-    }));
+    this.all = scenario.jobs.map(queuedJob);
     this.queue.push(...this.all);
   }
 

@@ -6,27 +6,10 @@ import { ClusterState, type JobRecord } from "../../actors/cluster-state.js";
 import { message } from "../../bus/mod.js";
 import { startSpan } from "../../observability/mod.js";
 import { type JobKind, policyByName } from "../../policies/mod.js";
-import { SimCluster, type SimJob } from "../../policies/sim/cluster.js";
+import { queuedJob, SimCluster, type SimJob } from "../../policies/sim/cluster.js";
 
 function simJob(id: string, kind: JobKind, size: number): SimJob {
-  return {
-    spec: { id, kind, size, work: 100 },
-    id,
-    kind,
-    placement: [],
-    state: "queued",
-    remaining: 1,
-    lastUpdate: 0,
-    resumeAt: 0,
-    attemptStart: 0,
-    firstStart: null,
-    finishedAt: null,
-    links: 0,
-    version: 0,
-    migrations: 0,
-    restarts: 0,
-    freezes: 0,
-  };
+  return queuedJob({ id, kind, size, work: 100 });
 }
 
 function plannerJob(id: string, kind: JobKind, size: number): JobRecord {
