@@ -27,6 +27,12 @@ async function buildWasm(source = SOURCE): Promise<Uint8Array> {
   return new Uint8Array(await readFile(output));
 }
 
+/** The program instrumented and started as a job of RANKS ranks on hosts A, A, B, B. */
+async function startJob(label: string, source = SOURCE, args = [ITERATIONS]): Promise<MigratingJob> {
+  const instrumented = await instrumentForControlPoints(await buildWasm(source));
+  return new MigratingJob(instrumented.bytes, instrumented.hash, ["A", "A", "B", "B"], args, label);
+}
+
 afterAll(async () => {
   if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
 });
@@ -80,15 +86,8 @@ describe("migrating MPI ranks at barriers", () => {
   });
 
   it("holds every rank of a job at one barrier when one host asks, and lets them all go on", async () => {
-    const instrumented = await instrumentForControlPoints(await buildWasm());
     const native = await runMpirun(await nativeProgram(SOURCE), RANKS, [ITERATIONS]);
-    const job = new MigratingJob(
-      instrumented.bytes,
-      instrumented.hash,
-      ["A", "A", "B", "B"],
-      [ITERATIONS],
-      "held",
-    );
+    const job = await startJob("held");
     try {
       for (let i = 0; i < 3; i++) {
         expect(await job.holdAndRelease(i % 2 === 0 ? "B" : "A")).toEqual({ A: [0, 1], B: [2, 3] });
@@ -104,15 +103,8 @@ describe("migrating MPI ranks at barriers", () => {
   });
 
   it("freezes a whole job at a barrier and thaws it on other hosts, one of them new to the job", async () => {
-    const instrumented = await instrumentForControlPoints(await buildWasm());
     const native = await runMpirun(await nativeProgram(SOURCE), RANKS, [ITERATIONS]);
-    const job = new MigratingJob(
-      instrumented.bytes,
-      instrumented.hash,
-      ["A", "A", "B", "B"],
-      [ITERATIONS],
-      "frozen",
-    );
+    const job = await startJob("frozen");
     try {
       const all = await job.migrateMany([
         [0, "B"],
@@ -134,16 +126,9 @@ describe("migrating MPI ranks at barriers", () => {
 
   it("moves ranks while other ranks keep nonblocking requests open across the barrier", async () => {
     const source = fileURLToPath(new URL("./programs/pending_requests.c", import.meta.url));
-    const instrumented = await instrumentForControlPoints(await buildWasm(source));
     const native = await runMpirun(await nativeProgram(source), 4, ["30"]);
     expect(native.code).toBe(0);
-    const job = new MigratingJob(
-      instrumented.bytes,
-      instrumented.hash,
-      ["A", "A", "B", "B"],
-      ["30"],
-      "pending",
-    );
+    const job = await startJob("pending", source, ["30"]);
     try {
       for (const [rank, to] of [
         [1, "B"],
@@ -163,14 +148,7 @@ describe("migrating MPI ranks at barriers", () => {
 
   it("fails the job, saying why, when a rank with open requests is asked to snapshot", async () => {
     const source = fileURLToPath(new URL("./programs/pending_requests.c", import.meta.url));
-    const instrumented = await instrumentForControlPoints(await buildWasm(source));
-    const job = new MigratingJob(
-      instrumented.bytes,
-      instrumented.hash,
-      ["A", "A", "B", "B"],
-      ["30"],
-      "refused",
-    );
+    const job = await startJob("refused", source, ["30"]);
     try {
       await expect(job.migrate(0, "B")).rejects.toThrow(
         /cannot be snapshotted at MPI_Barrier with 2 request/,
@@ -184,14 +162,7 @@ describe("migrating MPI ranks at barriers", () => {
   });
 
   it("fails the whole job cleanly when a moved rank's snapshot cannot be restored", async () => {
-    const instrumented = await instrumentForControlPoints(await buildWasm());
-    const job = new MigratingJob(
-      instrumented.bytes,
-      instrumented.hash,
-      ["A", "A", "B", "B"],
-      [ITERATIONS],
-      "bad",
-    );
+    const job = await startJob("bad");
     try {
       // The MPI state says it is another rank's: the provider refuses it before anything runs.
       const move = job.migrateMany([[1, "B"]], (s) => ({
