@@ -39,6 +39,7 @@ import {
   MpiRouter,
   mpiProviderUrl,
   mpiRefusal,
+  mpiWarmUpPlan,
   type OpenMpJobHandle,
   prewarmGranuleWorkers,
   runGranule,
@@ -50,6 +51,9 @@ import { instrumentOffThread } from "./instrument.js";
 import type { Logger } from "./log.js";
 import { OutputPump } from "./output-pump.js";
 import { PrecopyStore, sendPrecopy } from "./precopy.js";
+
+/** Longest a starting host waits for its pooled workers' warm-up before it registers. */
+const WARM_UP_WAIT_MS = 3000;
 
 export const HOST_ACCEPTS = [
   "granny.v1.granules_start",
@@ -191,9 +195,15 @@ export class HostActor {
       onError: (err) => this.opts.log.warn(`refused an MPI envelope: ${err.message}`),
     });
     await this.opts.bus.flush();
+    // Pooled workers load the MPI provider ahead (a restored rank does not wait for it in the
+    // pause) and run its message path until V8 has compiled it (wasm-host/mpi/warm-up.ts). The
+    // host offers its slots once they have, or after WARM_UP_WAIT_MS, whichever comes first.
+    await Promise.race([
+      prewarmGranuleWorkers([mpiProviderUrl().href], [mpiWarmUpPlan()]),
+      new Promise((resolve) => setTimeout(resolve, WARM_UP_WAIT_MS).unref()),
+    ]);
     await this.register();
-    // Pooled workers load the MPI provider ahead: a restored rank does not wait for it in the pause.
-    prewarmGranuleWorkers([mpiProviderUrl().href]);
+
     const every = this.opts.heartbeatMs ?? 1000;
     this.heartbeat = setInterval(() => void this.beat(), every);
   }

@@ -11,7 +11,7 @@ import type { GranuleOutcome } from "./outcome.js";
 import type { Precopy } from "./snapshot/types.js";
 import type { StageRequest } from "./staging.js";
 import type { WasiState } from "./wasi/mod.js";
-import { fillPool, refillPool, startPooledWorker, takeWarmWorker } from "./worker-pool.js";
+import { fillPool, refillPool, startPooledWorker, takeWarmWorker, type WarmUpPlan } from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -76,11 +76,15 @@ let workerUrl: URL | undefined;
 
 /**
  * Starts warm granule workers ahead of the first launch, so that a host's first granule (or
- * the first rank restored on a migration target) does not wait for a thread to start.
+ * the first rank restored on a migration target) does not wait for a thread to start, and has
+ * them warm up by the plans given (worker-pool.ts). Resolves once those warm-ups have ended.
  */
-export function prewarmGranuleWorkers(providers: readonly string[] = []): void {
+export function prewarmGranuleWorkers(
+  providers: readonly string[] = [],
+  warmUps: readonly WarmUpPlan[] = [],
+): Promise<void> {
   workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
-  fillPool(workerUrl, DEFAULT_LIMITS, providers);
+  return fillPool(workerUrl, DEFAULT_LIMITS, providers, warmUps);
 }
 
 const stagedThreads = new WeakMap<StagedRestore, Worker>();

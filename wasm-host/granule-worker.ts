@@ -11,7 +11,7 @@ import {
   workerData,
 } from "node:worker_threads";
 import { GranuleSetupError, outcomeFromError } from "./classify.js";
-import type { ImportContext, ImportProvider, LaunchInfo, ProviderImports } from "./imports.js";
+import type { ImportContext, ImportProvider, LaunchInfo, ProviderImports, WarmUpReport } from "./imports.js";
 import { type ImportSource, linkImports } from "./link.js";
 import type { GranuleOutcome } from "./outcome.js";
 import { applySnapshot, captureSnapshot } from "./snapshot/capture.js";
@@ -28,7 +28,12 @@ import {
   type WasiState,
 } from "./wasi/mod.js";
 import type { PooledWorkerData } from "./worker-pool.js";
-import type { GranuleWorkerData, WorkerToParent } from "./worker-protocol.js";
+import {
+  type GranuleWorkerData,
+  isWarmUpRequest,
+  type WarmUpDone,
+  type WorkerToParent,
+} from "./worker-protocol.js";
 
 const port = parentPort;
 if (port === null) throw new Error("granule-worker.js must run as a worker thread");
@@ -38,11 +43,33 @@ if (port === null) throw new Error("granule-worker.js must run as a worker threa
 // restore first (staging.ts).
 const initial = workerData as GranuleWorkerData | PooledWorkerData;
 let staged: Staged | undefined;
+let launched = false;
+
+/** Runs a provider's warm-up (worker-pool.ts) unless the launch came first; always answers. */
+async function warmUp(provider: string, session: unknown): Promise<void> {
+  let report: WarmUpReport;
+  try {
+    const mod = (await import(provider)) as Partial<ImportProvider>;
+    if (typeof mod.warmUp !== "function") throw new Error(`${provider} exports no warmUp`);
+    report = launched
+      ? { rounds: 0, ms: 0, stoppedBy: "launched before the warm-up began" }
+      : mod.warmUp(session);
+  } catch (e) {
+    report = { rounds: 0, ms: 0, stoppedBy: e instanceof Error ? e.message : String(e) };
+  }
+  const done: WarmUpDone = { warmedUp: report };
+  port?.postMessage(done);
+}
 const data: GranuleWorkerData =
   "pooled" in initial
     ? await new Promise<GranuleWorkerData>((resolve) => {
         const onMessage = (m: unknown) => {
+          if (isWarmUpRequest(m)) {
+            void warmUp(m.warmUp.provider, m.warmUp.session);
+            return;
+          }
           if (!isStageRequest(m)) {
+            launched = true;
             port.off("message", onMessage);
             resolve(m as GranuleWorkerData);
             return;

@@ -14,6 +14,11 @@
 // handle.postToGranule(msg) is received, blocking if need be, with ctx.receiveFromHost().
 // An error thrown from an import unwinds the program: the granule ends "failed" (reason
 // "provider") with the error's message, except ctx.exit(code), which ends it "exited".
+//
+// A provider may also export `warmUp(session: unknown): WarmUpReport`, run by idle pooled
+// workers before any launch (worker-pool.ts, WarmUpPlan): it drives the provider's hot paths so
+// that V8 has optimised them before a granule needs them. It must leave nothing behind but
+// compiled code.
 
 import type { TransferListItem } from "node:worker_threads";
 import type { WasiState } from "./wasi/mod.js";
@@ -89,4 +94,15 @@ export interface ProviderImports {
 
 export interface ImportProvider {
   createImports(ctx: ImportContext): ProviderImports | Promise<ProviderImports>;
+  /** Optional: exercises the provider's hot paths in an idle pooled worker (see above). */
+  warmUp?(session: unknown): WarmUpReport;
+}
+
+/** What a provider's warmUp reports: how far it got (it may be stopped early by the pool). */
+export interface WarmUpReport {
+  /** Rounds of the provider's exercise completed. */
+  readonly rounds: number;
+  readonly ms: number;
+  /** Why it ended before its last round (stopped for a launch, or an error). */
+  readonly stoppedBy?: string;
 }

@@ -20,6 +20,7 @@ export type {
   ImportProvider,
   LaunchInfo,
   ProviderImports,
+  WarmUpReport,
 } from "./imports.js";
 export type { GranuleLaunch, GranuleResourceLimits, StagedRestore } from "./launch.js";
 export { type CompiledModule, ModuleCache, moduleHash } from "./module-cache.js";
@@ -39,4 +40,5 @@ export {
   type WasiState,
   WasiStateError,
 } from "./wasi/mod.js";
+export { type WarmUpPlan, warmUpReports } from "./worker-pool.js";
 export { compiledModuleUrl } from "./worker-url.js";

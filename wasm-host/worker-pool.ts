@@ -10,13 +10,44 @@
 // of milliseconds of CPU, and taken workers run granules that want every core (two OpenMP threads
 // on two cores ran 2x slower while their replacements started). A granule that ends leaves its
 // vCPU free for that work.
+//
+// Idle workers also warm up (WarmUpPlan): a team of them runs a provider's exercise (the MPI one:
+// a two-rank job over the real host calls, mpi/warm-up.ts) so that V8 has compiled the
+// provider's hot paths before a launch needs them. A launch prefers a warmed worker, and taking
+// one that is still warming stops its team's exercise (the launch waits for the round in
+// progress, well under a millisecond once warm). GRANNY_WARM_UP=0 turns warm-ups off.
 import { type ResourceLimits, Worker } from "node:worker_threads";
+import type { WarmUpReport } from "./imports.js";
+import type { WarmUpDone, WarmUpRequest } from "./worker-protocol.js";
 
 const size = Math.max(0, Number(process.env.GRANNY_WORKER_POOL ?? 2) || 0);
-const idle: Worker[] = [];
+const warmUpsOn = process.env.GRANNY_WARM_UP !== "0";
+
+/** How a team of idle workers warms up a provider (mpi/warm-up-plan.ts is one). */
+export interface WarmUpPlan {
+  /** Module URL of the provider whose warmUp(session) each member runs. */
+  readonly provider: string;
+  /** Workers that warm up together (the MPI exercise is a two-rank job). */
+  readonly team: number;
+  /** One session per member, a way to stop the exercise early, and the clean-up after it. */
+  start(): { readonly sessions: readonly unknown[]; stop(): void; end(): void };
+}
+
+interface IdleWorker {
+  readonly worker: Worker;
+  /** cold: not warmed (yet); warming: in a team's exercise (stop ends it); warm: done. */
+  state: "cold" | "warming" | "warm";
+  stop?: () => void;
+  /** Settles when the worker's warm-up has ended (or the worker has), once it has begun one. */
+  warmedUp?: Promise<void>;
+}
+
+const idle: IdleWorker[] = [];
 /** Import providers (module URLs) that pooled workers load while they wait. */
 let preload: readonly string[] = [];
+let plans: readonly WarmUpPlan[] = [];
 const forget = new WeakMap<Worker, () => void>();
+const reports: WarmUpReport[] = [];
 
 /** A pooled worker's data: "wait for the launch in your first message; load these meanwhile". */
 export interface PooledWorkerData {
@@ -24,15 +55,20 @@ export interface PooledWorkerData {
   readonly preload: readonly string[];
 }
 
-/** An idle worker ready for a launch message, or undefined (see refillPool). */
+/**
+ * An idle worker ready for a launch message, or undefined (see refillPool). Warmed workers
+ * first; a warming one stops its team's exercise.
+ */
 export function takeWarmWorker(): Worker | undefined {
   if (size === 0) return undefined;
-  const worker = idle.shift();
-  if (worker) {
-    forget.get(worker)?.();
-    worker.ref();
-  }
-  return worker;
+  const rank = { warm: 0, cold: 1, warming: 2 } as const;
+  const taken = [...idle].sort((a, b) => rank[a.state] - rank[b.state])[0];
+  if (taken === undefined) return undefined;
+  idle.splice(idle.indexOf(taken), 1);
+  if (taken.state === "warming") taken.stop?.();
+  forget.get(taken.worker)?.();
+  taken.worker.ref();
+  return taken.worker;
 }
 
 /** Tops the pool up, once the current turn of the event loop is over (a granule just ended). */
@@ -43,11 +79,24 @@ export function refillPool(url: URL, limits: ResourceLimits): void {
 
 /**
  * Starts the pool's idle workers now (a host at start-up), rather than at the first launch;
- * workers started from now on preload these providers.
+ * workers started from now on preload these providers and warm up by these plans. Resolves when
+ * the idle workers' warm-ups have ended.
  */
-export function fillPool(url: URL, limits: ResourceLimits, providers: readonly string[] = []): void {
-  preload = [...new Set([...preload, ...providers])];
+export function fillPool(
+  url: URL,
+  limits: ResourceLimits,
+  providers: readonly string[] = [],
+  warmUps: readonly WarmUpPlan[] = [],
+): Promise<void> {
+  preload = [...new Set([...preload, ...providers, ...warmUps.map((p) => p.provider)])];
+  if (warmUpsOn) plans = [...plans, ...warmUps.filter((p) => !plans.includes(p))];
   refill(url, limits);
+  return Promise.all(idle.map((w) => w.warmedUp)).then(() => {});
+}
+
+/** Warm-ups finished so far in this process, oldest first (for tests and diagnostics). */
+export function warmUpReports(): readonly WarmUpReport[] {
+  return reports;
 }
 
 /** A worker started like a pooled one (it waits for its launch), outside the pool. */
@@ -64,18 +113,77 @@ function refill(url: URL, limits: ResourceLimits): void {
     } catch {
       return;
     }
+    const entry: IdleWorker = { worker, state: "cold" };
     // An idle worker must not keep the process alive, nor outlive a crash unnoticed.
     worker.unref();
     const drop = () => {
-      const at = idle.indexOf(worker);
+      const at = idle.indexOf(entry);
       if (at >= 0) idle.splice(at, 1);
+      entry.stop?.();
+    };
+    const onMessage = (m: unknown) => {
+      if (typeof m !== "object" || m === null || !("warmedUp" in m)) return;
+      entry.state = "warm";
     };
     worker.on("error", drop);
     worker.on("exit", drop);
+    worker.on("message", onMessage);
     forget.set(worker, () => {
       worker.off("error", drop);
       worker.off("exit", drop);
+      worker.off("message", onMessage);
     });
-    idle.push(worker);
+    idle.push(entry);
+  }
+  startWarmUps();
+}
+
+/** Puts cold idle workers into teams, one plan after the other. */
+function startWarmUps(): void {
+  for (const plan of plans) {
+    for (;;) {
+      const team = idle.filter((w) => w.state === "cold").slice(0, plan.team);
+      if (team.length < plan.team) break;
+      let run: ReturnType<WarmUpPlan["start"]>;
+      try {
+        run = plan.start();
+      } catch {
+        // A plan that cannot start (no memory for its shared buffers) leaves the workers cold.
+        for (const member of team) member.state = "warm";
+        break;
+      }
+      let left = team.length;
+      let stopped = false;
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        run.stop();
+      };
+      team.forEach((member, i) => {
+        member.state = "warming";
+        member.stop = stop;
+        let settle = () => {};
+        member.warmedUp = new Promise<void>((resolve) => {
+          settle = resolve;
+        });
+        const finished = (m: unknown) => {
+          if (typeof m !== "object" || m === null || !("warmedUp" in m)) return;
+          reports.push((m as WarmUpDone).warmedUp);
+          member.worker.off("message", finished);
+          member.worker.off("exit", gone);
+          member.stop = undefined;
+          settle();
+          if (--left === 0) run.end();
+        };
+        const gone = () => {
+          member.worker.off("message", finished);
+          settle();
+        };
+        member.worker.on("message", finished);
+        member.worker.once("exit", gone);
+        const request: WarmUpRequest = { warmUp: { provider: plan.provider, session: run.sessions[i] } };
+        member.worker.postMessage(request);
+      });
+    }
   }
 }

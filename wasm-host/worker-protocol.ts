@@ -1,6 +1,7 @@
 // Messages between the granule runner (parent) and the granule worker thread.
 
 import type { MessagePort } from "node:worker_threads";
+import type { WarmUpReport } from "./imports.js";
 import type { GranuleLaunch } from "./launch.js";
 import type { GranuleOutcome } from "./outcome.js";
 import type { Precopy } from "./snapshot/types.js";
@@ -32,3 +33,16 @@ export type WorkerToParent =
   /** The memory as it was at a host call after handle.precopy(); the worker keeps a copy too. */
   | { readonly type: "precopy"; readonly precopy: Precopy | undefined; readonly error: string | undefined }
   | { readonly type: "done"; readonly outcome: GranuleOutcome; readonly wasiState: WasiState | null };
+
+/** What the pool sends an idle worker to warm up, and what the worker answers. */
+export interface WarmUpRequest {
+  readonly warmUp: { readonly provider: string; readonly session: unknown };
+}
+
+export interface WarmUpDone {
+  readonly warmedUp: WarmUpReport;
+}
+
+export function isWarmUpRequest(m: unknown): m is WarmUpRequest {
+  return typeof m === "object" && m !== null && "warmUp" in m;
+}

@@ -20,3 +20,5 @@ export { mpiProviderUrl } from "./provider-url.js";
 export { type MpiJobFailure, MpiRouter, type MpiRouterOptions } from "./router.js";
 export type { MpiState } from "./state.js";
 export { IMPLEMENTED_MPI_FUNCTIONS, RUNTIME_IMPORTS } from "./supported.js";
+// Pooled workers run a two-rank exercise before any launch (warm-up.ts).
+export { mpiWarmUpPlan } from "./warm-up-plan.js";

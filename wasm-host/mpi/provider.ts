@@ -21,6 +21,8 @@ import { isMpiRankData, type RankToRouter } from "./protocol.js";
 import { MPI_NAMESPACE } from "./provider-names.js";
 import { MpiRank } from "./rank.js";
 
+// Run by idle pooled workers before any launch (imports.ts, worker-pool.ts).
+export { warmUp } from "./warm-up.js";
 export { MPI_NAMESPACE };
 
 /** Calls allowed before MPI_Init and after MPI_Finalize (MPI-3.1 section 8.7). */
@@ -118,14 +120,28 @@ export function createImports(ctx: ImportContext): ProviderImports {
     controlPoints: ctx.controlPoints,
     receiveFromHost: (timeoutMs) => ctx.receiveFromHost(timeoutMs),
   });
+  const names = WebAssembly.Module.imports(ctx.module)
+    .filter((imp) => imp.module === MPI_NAMESPACE && imp.kind === "function")
+    .map((imp) => imp.name);
+  return { imports: { [MPI_NAMESPACE]: guardedCalls(rank, calls, names, ctx.controlPoints) } };
+}
+
+/**
+ * The namespace a module importing `names` gets: each call guarded, unknown names refused when
+ * called. The warm-up (warm-up.ts) builds its calls here too, so V8 optimises the same closures.
+ */
+export function guardedCalls(
+  rank: MpiRank,
+  calls: HostCalls,
+  names: readonly string[],
+  points: ControlPointContext,
+): Record<string, HostCall> {
   const namespace: Record<string, HostCall> = {};
-  for (const imp of WebAssembly.Module.imports(ctx.module)) {
-    if (imp.module !== MPI_NAMESPACE || imp.kind !== "function") continue;
-    const impl = calls[imp.name];
-    namespace[imp.name] =
-      impl === undefined ? unsupported(rank, imp.name) : guard(rank, imp.name, impl, ctx.controlPoints);
+  for (const name of names) {
+    const impl = calls[name];
+    namespace[name] = impl === undefined ? unsupported(rank, name) : guard(rank, name, impl, points);
   }
-  return { imports: { [MPI_NAMESPACE]: namespace } };
+  return namespace;
 }
 
 function fatal(rank: MpiRank, code: number, message: string): never {

@@ -113,11 +113,14 @@ export interface TransportHost {
 }
 
 /**
- * How long a waiting rank polls its doorbell before it sleeps in Atomics.wait. Waking a sleeping
- * thread costs tens of microseconds; a short poll catches the reply of a ping-pong partner, as
- * MPI libraries' busy-polling does, without burning a core for long when nothing comes.
+ * How long a waiting rank polls its doorbell before it sleeps in Atomics.wait, as MPI libraries
+ * busy-poll. Waking a sleeping thread cost 50-70 us here, and a rank that slept lost cache and
+ * clock besides: in a two-rank stencil whose ranks reach each step's exchange 0.1-0.3 ms apart, a
+ * 50 us poll made every exchange a wake-up (0.43-0.48 s for 500 steps), a 1-5 ms poll none
+ * (0.24-0.36 s). A granule owns its vCPU, so polling on it takes nothing from others; the poll
+ * is still bounded, so that a rank waiting long (for a serial phase of rank 0) sleeps.
  */
-const SPIN_MS = Number(process.env.GRANNY_MPI_SPIN_MS ?? 0.05);
+const SPIN_MS = Number(process.env.GRANNY_MPI_SPIN_MS ?? 2);
 const EMPTY = new Uint8Array(0);
 /**
  * With more ranks on this host than cores, a polling rank takes the core its partner needs
