@@ -14,7 +14,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { createLogger, LocalCluster, submitJob, waitJob } from "../actors/mod.js";
-import { runLocalMpiJob } from "../wasm-host/mpi/mod.js";
+import {
+  endWarmUps,
+  mpiProviderUrl,
+  mpiWarmUpPlan,
+  prewarmGranuleWorkers,
+  runLocalMpiJob,
+} from "../wasm-host/mod.js";
 import { compileMpi } from "../wasm-host/toolchain/mod.js";
 import { type Row, slowdown } from "./table.js";
 
@@ -69,6 +75,9 @@ async function mpirun(
 }
 
 async function granny(module: WebAssembly.Module, placement: readonly string[], args: readonly string[]) {
+  // Ranks start on pooled workers that have warmed the message path up, as on a host actor
+  // (wasm-host/mpi/warm-up.ts); the pool holds two, the ranks of these jobs on one host.
+  await prewarmGranuleWorkers([mpiProviderUrl().href], [mpiWarmUpPlan()]);
   const r = await runLocalMpiJob({ module, placement, args, timeoutMs: 300_000 });
   if (r.failure !== undefined) throw new Error(`granny run failed: ${r.failure.message}`);
   return { stdout: r.stdout.join(""), stderr: r.stderr.join("") };
@@ -250,5 +259,7 @@ export async function benchMpi(): Promise<Row[]> {
       ratio: slowdown(ours, base),
     });
   }
+  // Workers that replace the last ranks must not warm up while the next group measures.
+  endWarmUps();
   return rows.map((r) => ({ ...r, group: "mpi" }));
 }

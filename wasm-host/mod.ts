@@ -40,5 +40,5 @@ export {
   type WasiState,
   WasiStateError,
 } from "./wasi/mod.js";
-export { type WarmUpPlan, warmUpReports } from "./worker-pool.js";
+export { endWarmUps, type WarmUpPlan, warmUpReports } from "./worker-pool.js";
 export { compiledModuleUrl } from "./worker-url.js";

@@ -80,7 +80,8 @@ export function refillPool(url: URL, limits: ResourceLimits): void {
 /**
  * Starts the pool's idle workers now (a host at start-up), rather than at the first launch;
  * workers started from now on preload these providers and warm up by these plans. Resolves when
- * the idle workers' warm-ups have ended.
+ * the idle workers' warm-ups have ended (at once if they have; call it again to wait for the
+ * warm-up of workers that replaced taken ones).
  */
 export function fillPool(
   url: URL,
@@ -89,9 +90,17 @@ export function fillPool(
   warmUps: readonly WarmUpPlan[] = [],
 ): Promise<void> {
   preload = [...new Set([...preload, ...providers, ...warmUps.map((p) => p.provider)])];
-  if (warmUpsOn) plans = [...plans, ...warmUps.filter((p) => !plans.includes(p))];
+  // One plan per provider: a later plan for the same provider replaces the earlier one.
+  if (warmUpsOn)
+    plans = [...plans.filter((p) => !warmUps.some((w) => w.provider === p.provider)), ...warmUps];
   refill(url, limits);
   return Promise.all(idle.map((w) => w.warmedUp)).then(() => {});
+}
+
+/** Stops warming up: no new teams, and those running end their exercise now. */
+export function endWarmUps(): void {
+  plans = [];
+  for (const w of idle) w.stop?.();
 }
 
 /** Warm-ups finished so far in this process, oldest first (for tests and diagnostics). */

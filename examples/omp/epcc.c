@@ -5,7 +5,7 @@
  *
  *   <construct> <overhead in microseconds>
  *
- *   granny run epcc.wasm --threads 2 -- [outer repetitions]
+ *   granny run epcc.wasm --threads 2 -- [outer repetitions] [delay length]
  */
 #include <omp.h>
 #include <stdio.h>
@@ -17,16 +17,24 @@ static volatile int sink;
 static omp_lock_t lock;
 static int counter;
 
-/* volatile, so the compiler neither folds the loop nor drops a region whose body is a delay */
+/* The delay length, known only at run time (main sets it), as in EPCC: with a constant length
+ * the compiler could fold the delay away. */
+static int delay_length = DELAY;
+
+/* EPCC's delay: a chain of float additions (not reassociated without -ffast-math, so neither
+ * vectorised nor folded), kept alive by a test the compiler cannot decide. An earlier version
+ * added through a volatile int instead: a load and store per step, which V8 leaves in linear
+ * memory, made the delay about 5x longer under granny than natively, and since EPCC subtracts a
+ * serial reference, any slowdown of delays run alongside each other counted as overhead. */
 static void delay(int n) {
-  volatile int a = 0;
-  for (int i = 0; i < n; i++) a += i;
-  if (a < 0) sink = a;
+  float a = 0.0f;
+  for (int i = 0; i < n; i++) a += (float)i;
+  if (a < 0) sink = (int)a;
 }
 
 static double reference(int reps) {
   double t = omp_get_wtime();
-  for (int j = 0; j < reps; j++) delay(DELAY);
+  for (int j = 0; j < reps; j++) delay(delay_length);
   return omp_get_wtime() - t;
 }
 
@@ -34,7 +42,7 @@ static double bench_parallel(int reps) {
   double t = omp_get_wtime();
   for (int j = 0; j < reps; j++) {
 #pragma omp parallel
-    delay(DELAY);
+    delay(delay_length);
   }
   return omp_get_wtime() - t;
 }
@@ -45,7 +53,7 @@ static double bench_for(int reps) {
 #pragma omp parallel
   for (int j = 0; j < reps; j++) {
 #pragma omp for
-    for (int i = 0; i < n; i++) delay(DELAY);
+    for (int i = 0; i < n; i++) delay(delay_length);
   }
   return omp_get_wtime() - t;
 }
@@ -55,7 +63,7 @@ static double bench_parallel_for(int reps) {
   double t = omp_get_wtime();
   for (int j = 0; j < reps; j++) {
 #pragma omp parallel for
-    for (int i = 0; i < n; i++) delay(DELAY);
+    for (int i = 0; i < n; i++) delay(delay_length);
   }
   return omp_get_wtime() - t;
 }
@@ -64,7 +72,7 @@ static double bench_barrier(int reps) {
   double t = omp_get_wtime();
 #pragma omp parallel
   for (int j = 0; j < reps; j++) {
-    delay(DELAY);
+    delay(delay_length);
 #pragma omp barrier
   }
   return omp_get_wtime() - t;
@@ -75,7 +83,7 @@ static double bench_single(int reps) {
 #pragma omp parallel
   for (int j = 0; j < reps; j++) {
 #pragma omp single
-    delay(DELAY);
+    delay(delay_length);
   }
   return omp_get_wtime() - t;
 }
@@ -86,7 +94,7 @@ static double bench_critical(int reps) {
 #pragma omp parallel
   for (int j = 0; j < reps / n; j++) {
 #pragma omp critical
-    delay(DELAY);
+    delay(delay_length);
   }
   return omp_get_wtime() - t;
 }
@@ -97,7 +105,7 @@ static double bench_lock(int reps) {
 #pragma omp parallel
   for (int j = 0; j < reps / n; j++) {
     omp_set_lock(&lock);
-    delay(DELAY);
+    delay(delay_length);
     omp_unset_lock(&lock);
   }
   return omp_get_wtime() - t;
@@ -108,7 +116,7 @@ static double bench_atomic(int reps) {
   double t = omp_get_wtime();
 #pragma omp parallel
   for (int j = 0; j < reps / n; j++) {
-    delay(DELAY);
+    delay(delay_length);
 #pragma omp atomic
     counter++;
   }
@@ -121,7 +129,7 @@ static double bench_reduction(int reps) {
     int total = 0;
 #pragma omp parallel reduction(+ : total)
     {
-      delay(DELAY);
+      delay(delay_length);
       total += 1;
     }
     counter += total;
@@ -147,6 +155,8 @@ static int compare(const void *a, const void *b) {
 int main(int argc, char **argv) {
   int outer = argc > 1 ? atoi(argv[1]) : 7;
   if (outer < 1 || outer > 64) outer = 7;
+  delay_length = argc > 2 ? atoi(argv[2]) : DELAY;
+  if (delay_length < 1) delay_length = DELAY;
   omp_init_lock(&lock);
   struct construct all[] = {
       {"parallel", bench_parallel, 2000, 0}, {"for", bench_for, 4000, 0},

@@ -117,10 +117,15 @@ export interface TransportHost {
  * busy-poll. Waking a sleeping thread cost 50-70 us here, and a rank that slept lost cache and
  * clock besides: in a two-rank stencil whose ranks reach each step's exchange 0.1-0.3 ms apart, a
  * 50 us poll made every exchange a wake-up (0.43-0.48 s for 500 steps), a 1-5 ms poll none
- * (0.24-0.36 s). A granule owns its vCPU, so polling on it takes nothing from others; the poll
- * is still bounded, so that a rank waiting long (for a serial phase of rank 0) sleeps.
+ * (0.24-0.36 s). A granule owns its vCPU, so polling on it takes nothing from other granules; the
+ * poll is still bounded, so that a rank waiting long (for a serial phase of rank 0) sleeps.
+ *
+ * That holds while every message comes from a rank of this host. When the job spans hosts, the
+ * host's main thread delivers messages from the others, and ranks polling for milliseconds took
+ * its core: a cross-host ping-pong of 1 MiB went from 0.5 to 2 ms. Such jobs poll 50 us.
  */
 const SPIN_MS = Number(process.env.GRANNY_MPI_SPIN_MS ?? 2);
+const ACROSS_HOSTS_SPIN_MS = Math.min(SPIN_MS, 0.05);
 const EMPTY = new Uint8Array(0);
 /**
  * With more ranks on this host than cores, a polling rank takes the core its partner needs
@@ -165,7 +170,12 @@ export class RankTransport {
   ) {
     this.me = data.worldRank;
     this.linear = linear;
-    this.spinMs = data.localCount > availableParallelism() ? OVERSUBSCRIBED_SPIN_MS : SPIN_MS;
+    this.spinMs =
+      data.localCount > availableParallelism()
+        ? OVERSUBSCRIBED_SPIN_MS
+        : data.hostNames.length > 1
+          ? ACROSS_HOSTS_SPIN_MS
+          : SPIN_MS;
     const bound = RankTransport.bind(data);
     this.control = bound.control;
     this.slot = bound.slot;
