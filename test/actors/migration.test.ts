@@ -119,12 +119,20 @@ describe("migrating MPI ranks between host processes", () => {
       args: ["400", PACE_US, String(ballastMib)],
     });
     let stdout = "";
+    let ballastWritten = () => {};
+    const running = new Promise<void>((resolve) => {
+      ballastWritten = resolve;
+    });
     const finished = waitJob(bus, jobId, {
       onOutput: (_g, stream, data) => {
-        if (stream === "stdout") stdout += Buffer.from(data).toString();
+        if (stream !== "stdout") return;
+        stdout += Buffer.from(data).toString();
+        if (stdout.includes("after 25 iterations")) ballastWritten();
       },
     });
-    await nthJobEvent(jobId, "placed", 1);
+    // The ranks fill their ballast after MPI_Init: a pre-copy taken before that (a migration
+    // asked for while the job starts) is correct but leaves the whole ballast to the snapshot.
+    await running;
     const from = (await runningOn(jobId))[1] as string;
     await migrateGranule(bus, jobId, 1, from === "host-1" ? "host-2" : "host-1");
     await nthJobEvent(jobId, "migration-precopied", 1);
