@@ -20,7 +20,8 @@ describe("MPI warm-up of pooled workers", () => {
       [mpiWarmUpPlan({ rounds: 1e9, budgetMs: 60_000 })],
     );
     // Let the team get into its exercise before the launch comes.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // (Starting two threads and loading the provider took over 300 ms under the test suite's load.)
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     const started = performance.now();
     const result = await runGranny(module, 2, 1, args);
     expect(result.failure, JSON.stringify(result.outcomes)).toBeUndefined();

@@ -350,6 +350,15 @@ export class OmpThreadRuntime {
   private join(workers: number): void {
     const ctl = this.ctl;
     for (let i = 0; i < this.spin; i++) if (Atomics.load(ctl, Ctl.join) === workers) return;
+    // How long the team takes is the program's business, as at a barrier: while every thread
+    // has a core, keep polling for waitSpinMs of wall time rather than pay a wake-up.
+    const spinMs = this.data.waitSpinMs;
+    if (spinMs > 0) {
+      const until = performance.now() + spinMs;
+      do {
+        for (let i = 0; i < 512; i++) if (Atomics.load(ctl, Ctl.join) === workers) return;
+      } while (performance.now() < until);
+    }
     Atomics.store(ctl, Ctl.joinSleeping, 1);
     for (;;) {
       const now = Atomics.load(ctl, Ctl.join);
