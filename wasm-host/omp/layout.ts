@@ -3,51 +3,60 @@
 // Fork/join, the team barrier, single constructs, dynamically scheduled loops and the thread pool
 // all synchronise through these words.
 
-/** Word indexes of the control block. */
+/**
+ * Word indexes of the control block. Words that threads poll live on cache lines of their own
+ * (16 words = 64 bytes): while a team thread polled the fork generation on the line the main
+ * thread was writing the region's parameters to, every one of those writes had to take the line
+ * back from it, and a fork cost about twice what it does with the lines apart.
+ */
 export const Ctl = {
+  // -- line 0: what team threads poll between regions
   /** Bumped by the main thread to start a parallel region (team threads wait on it). */
   forkGen: 0,
   /** 1 once the job is over: team threads leave their loop. */
   shutdown: 1,
-  /** Threads in the current region's team. */
-  teamSize: 2,
-  /** Function table index of the region's outlined function. */
-  microtask: 3,
-  /** Number of shared-variable pointers passed to it, and where they are (the va_list). */
-  argc: 4,
-  argv: 5,
-  /** Team threads that have finished the current region. */
-  join: 6,
-  /** 1 while the main thread sleeps waiting for the join. */
-  joinSleeping: 7,
-  barrierCount: 8,
-  barrierGen: 9,
-  barrierSleepers: 10,
-  /** Single constructs claimed so far in the current region. */
-  single: 11,
-  /** The job's thread count (vCPUs), raised by elastic scale-up. */
-  defaultThreads: 12,
-  /** Bumped whenever a team thread becomes ready. */
-  poolReadyGen: 13,
   /** Team threads waiting (sleeping) for the next fork. */
-  forkSleepers: 14,
-  /** Source pointer published by the thread that ran a single with copyprivate. */
-  copyprivate: 15,
-  /** A word to apply a read-modify-write to, as a full fence (flush). */
-  fence: 16,
+  forkSleepers: 2,
+  // -- line 1: the region's parameters, written before the fork, and words used inside regions
+  /** Threads in the current region's team. */
+  teamSize: 16,
+  /** Function table index of the region's outlined function. */
+  microtask: 17,
+  /** Number of shared-variable pointers passed to it, and where they are (the va_list). */
+  argc: 18,
+  argv: 19,
   /** The main thread's nthreads-var when the region started (omp_get_max_threads inside). */
-  regionMaxThreads: 17,
-  /** Most threads a team may have (thread-limit-var). */
-  threadLimit: 18,
+  regionMaxThreads: 20,
   /** The main thread's run-sched-var when the region started (team threads inherit it). */
-  regionSchedKind: 19,
-  regionSchedChunk: 20,
+  regionSchedKind: 21,
+  regionSchedChunk: 22,
+  /** Single constructs claimed so far in the current region. */
+  single: 23,
+  /** Source pointer published by the thread that ran a single with copyprivate. */
+  copyprivate: 24,
+  /** A word to apply a read-modify-write to, as a full fence (flush). */
+  fence: 25,
+  /** The job's thread count (vCPUs), raised by elastic scale-up. */
+  defaultThreads: 26,
+  /** Most threads a team may have (thread-limit-var). */
+  threadLimit: 27,
+  /** Bumped whenever a team thread becomes ready. */
+  poolReadyGen: 28,
   /** 1 once the main thread's first malloc has set up the allocator (see setUpThread). */
-  allocatorReady: 21,
+  allocatorReady: 29,
   /** Sequence number of the next write to stdout or stderr, from any thread. */
-  outputSeq: 22,
+  outputSeq: 30,
+  // -- line 2: what the main thread polls at the end of a region
+  /** Team threads that have finished the current region. */
+  join: 32,
+  /** 1 while the main thread sleeps waiting for the join. */
+  joinSleeping: 33,
+  // -- line 3: arrivals at a barrier; line 4: what waiters at a barrier poll
+  barrierCount: 48,
+  barrierSleepers: 49,
+  barrierGen: 64,
   /** First of MAX_POOL words: 1 once team thread p waits for forks. */
-  readyFlags: 32,
+  readyFlags: 80,
 } as const;
 
 /** Most team threads (besides the main thread) a job can have. */
@@ -56,7 +65,8 @@ export const MAX_POOL = 255;
 /** Slots for worksharing loops in flight at once (loops with nowait let threads run ahead). */
 export const DISPATCH_SLOTS = 8;
 export const DISPATCH_BASE = Ctl.readyFlags + MAX_POOL + 1;
-export const DISPATCH_STRIDE = 8;
+/** One cache line per slot: threads of a dynamic loop all take chunks from their slot's words. */
+export const DISPATCH_STRIDE = 16;
 /** Word offsets inside one dispatch slot. */
 export const Slot = {
   /** Sequence number of the loop this slot serves now. */
