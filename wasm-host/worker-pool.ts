@@ -123,8 +123,6 @@ function refill(url: URL, limits: ResourceLimits): void {
       return;
     }
     const entry: IdleWorker = { worker, state: "cold" };
-    // An idle worker must not keep the process alive, nor outlive a crash unnoticed.
-    worker.unref();
     const drop = () => {
       const at = idle.indexOf(entry);
       if (at >= 0) idle.splice(at, 1);
@@ -137,6 +135,9 @@ function refill(url: URL, limits: ResourceLimits): void {
     worker.on("error", drop);
     worker.on("exit", drop);
     worker.on("message", onMessage);
+    // An idle worker must not keep the process alive, nor outlive a crash unnoticed. (After the
+    // listeners: adding a "message" listener refs the worker again.)
+    worker.unref();
     forget.set(worker, () => {
       worker.off("error", drop);
       worker.off("exit", drop);
@@ -181,6 +182,8 @@ function startWarmUps(): void {
           member.worker.off("message", finished);
           member.worker.off("exit", gone);
           member.stop = undefined;
+          // Idle again: it must not keep the process alive (a launch that took it refs it).
+          if (idle.includes(member)) member.worker.unref();
           settle();
           if (--left === 0) run.end();
         };
@@ -188,8 +191,10 @@ function startWarmUps(): void {
           member.worker.off("message", finished);
           settle();
         };
+        // Referenced while it warms up, so that a process awaiting the warm-up lives to see it end.
         member.worker.on("message", finished);
         member.worker.once("exit", gone);
+        member.worker.ref();
         const request: WarmUpRequest = { warmUp: { provider: plan.provider, session: run.sessions[i] } };
         member.worker.postMessage(request);
       });
