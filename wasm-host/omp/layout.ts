@@ -116,16 +116,18 @@ export function initControl(ctl: Int32Array, threads: number, threadLimit: numbe
  *   same worksharing loops, so the main thread's count is the team's)
  */
 export function resetRegion(ctl: Int32Array, usedSlots: number): void {
-  Atomics.store(ctl, Ctl.join, 0);
-  Atomics.store(ctl, Ctl.barrierCount, 0);
-  Atomics.store(ctl, Tasks.count, 0);
-  Atomics.store(ctl, Tasks.outstanding, 0);
-  Atomics.store(ctl, Ctl.single, 0);
+  // Plain stores, published by the fork that follows (see fork in thread-runtime.ts): the team
+  // has left the previous region (the join), and no thread reads these before the next fork.
+  ctl[Ctl.join] = 0;
+  ctl[Ctl.barrierCount] = 0;
+  ctl[Tasks.count] = 0;
+  ctl[Tasks.outstanding] = 0;
+  ctl[Ctl.single] = 0;
   for (let s = 0; s < Math.min(usedSlots, DISPATCH_SLOTS); s++) {
     const base = slotBase(s);
-    Atomics.store(ctl, base + Slot.owner, s);
-    Atomics.store(ctl, base + Slot.next, 0);
-    Atomics.store(ctl, base + Slot.finished, 0);
-    Atomics.store(ctl, base + Slot.ordered, 0);
+    ctl[base + Slot.owner] = s;
+    ctl[base + Slot.next] = 0;
+    ctl[base + Slot.finished] = 0;
+    ctl[base + Slot.ordered] = 0;
   }
 }

@@ -257,14 +257,17 @@ export class OmpThreadRuntime {
     }
     this.ensurePool(n - 1);
     const ctl = this.ctl;
+    // Plain stores: nobody reads these words until the fork generation moves, and that
+    // Atomics.add publishes them (it orders every write before it); each Atomics.store would be
+    // a full fence of its own.
     resetRegion(ctl, this.usedSlots);
-    Atomics.store(ctl, Ctl.teamSize, n);
-    Atomics.store(ctl, Ctl.microtask, microtask);
-    Atomics.store(ctl, Ctl.argc, argc);
-    Atomics.store(ctl, Ctl.argv, argv);
-    Atomics.store(ctl, Ctl.regionMaxThreads, this.maxThreads());
-    Atomics.store(ctl, Ctl.regionSchedKind, this.runSched.kind);
-    Atomics.store(ctl, Ctl.regionSchedChunk, this.runSched.chunk);
+    ctl[Ctl.teamSize] = n;
+    ctl[Ctl.microtask] = microtask;
+    ctl[Ctl.argc] = argc;
+    ctl[Ctl.argv] = argv;
+    ctl[Ctl.regionMaxThreads] = this.maxThreads();
+    ctl[Ctl.regionSchedKind] = this.runSched.kind;
+    ctl[Ctl.regionSchedChunk] = this.runSched.chunk;
     Atomics.add(ctl, Ctl.forkGen, 1);
     if (Atomics.load(ctl, Ctl.forkSleepers) > 0) Atomics.notify(ctl, Ctl.forkGen);
     const team = childFrame(this.frame, 0, n);
