@@ -11,7 +11,14 @@ import type { GranuleOutcome } from "./outcome.js";
 import type { Precopy } from "./snapshot/types.js";
 import type { StageRequest } from "./staging.js";
 import type { WasiState } from "./wasi/mod.js";
-import { fillPool, refillPool, startPooledWorker, takeWarmWorker, type WarmUpPlan } from "./worker-pool.js";
+import {
+  fillPool,
+  granuleStarted,
+  refillPool,
+  startPooledWorker,
+  takeWarmWorker,
+  type WarmUpPlan,
+} from "./worker-pool.js";
 import type { GranuleWorkerData, WorkerLaunch, WorkerToParent } from "./worker-protocol.js";
 import { compiledModuleUrl } from "./worker-url.js";
 
@@ -185,8 +192,9 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     // The thread has nothing left to do; do not let a provider's open handle keep it alive.
     void worker?.terminate();
     // Its vCPU is free now: the time to start a warm replacement (worker-pool.ts).
-    if (workerUrl !== undefined) refillPool(workerUrl, DEFAULT_LIMITS);
+    if (workerUrl !== undefined && counted) refillPool(workerUrl, DEFAULT_LIMITS);
   };
+  let counted = false;
 
   const mailboxSignal = new SharedArrayBuffer(4);
   const signal = new Int32Array(mailboxSignal);
@@ -218,6 +226,8 @@ export function runGranule(launch: GranuleLaunch, callbacks: GranuleCallbacks): 
     if (staged !== undefined && stagedWorker === undefined) {
       throw new Error(`the thread staged for ${name} is gone (it failed, was discarded or already used)`);
     }
+    granuleStarted();
+    counted = true;
     const warm = stagedWorker ?? (launch.limits === undefined ? takeWarmWorker() : undefined);
     if (warm) {
       worker = warm;

@@ -15,7 +15,9 @@
 // a two-rank job over the real host calls, mpi/warm-up.ts) so that V8 has compiled the
 // provider's hot paths before a launch needs them. A launch prefers a warmed worker, and taking
 // one that is still warming stops its team's exercise (the launch waits for the round in
-// progress, well under a millisecond once warm). GRANNY_WARM_UP=0 turns warm-ups off.
+// progress, well under a millisecond once warm). A team starts only on vCPUs that no running
+// granule uses. GRANNY_WARM_UP=0 turns warm-ups off.
+import { availableParallelism } from "node:os";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { WarmUpReport } from "./imports.js";
 import type { WarmUpDone, WarmUpRequest } from "./worker-protocol.js";
@@ -43,6 +45,8 @@ interface IdleWorker {
 }
 
 const idle: IdleWorker[] = [];
+/** Granules running in this process (runGranule reports them): warm-ups use the other vCPUs. */
+let running = 0;
 /** Import providers (module URLs) that pooled workers load while they wait. */
 let preload: readonly string[] = [];
 let plans: readonly WarmUpPlan[] = [];
@@ -71,9 +75,18 @@ export function takeWarmWorker(): Worker | undefined {
   return taken.worker;
 }
 
-/** Tops the pool up, once the current turn of the event loop is over (a granule just ended). */
+/** A granule started running in this process (in any worker, pooled or not). */
+export function granuleStarted(): void {
+  running++;
+}
+
+/**
+ * A granule ended: tops the pool up, once the current turn of the event loop is over, and starts
+ * the warm-ups that now have vCPUs to themselves.
+ */
 export function refillPool(url: URL, limits: ResourceLimits): void {
-  if (size === 0 || idle.length >= size) return;
+  running = Math.max(0, running - 1);
+  if (size === 0) return;
   setImmediate(() => refill(url, limits));
 }
 
@@ -148,12 +161,17 @@ function refill(url: URL, limits: ResourceLimits): void {
   startWarmUps();
 }
 
-/** Puts cold idle workers into teams, one plan after the other. */
+/**
+ * Puts cold idle workers into teams, one plan after the other, while the team's threads find
+ * vCPUs that no running granule uses (otherwise they wait for the next granule to end).
+ */
 function startWarmUps(): void {
   for (const plan of plans) {
     for (;;) {
       const team = idle.filter((w) => w.state === "cold").slice(0, plan.team);
       if (team.length < plan.team) break;
+      const warming = idle.filter((w) => w.state === "warming").length;
+      if (running + warming + plan.team > availableParallelism()) break;
       let run: ReturnType<WarmUpPlan["start"]>;
       try {
         run = plan.start();
