@@ -20,7 +20,7 @@
 import { availableParallelism } from "node:os";
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { WarmUpReport } from "./imports.js";
-import type { WarmUpDone, WarmUpRequest } from "./worker-protocol.js";
+import { isWarmUpDone, type WarmUpRequest } from "./worker-protocol.js";
 
 const size = Math.max(0, Number(process.env.GRANNY_WORKER_POOL ?? 2) || 0);
 const warmUpsOn = process.env.GRANNY_WARM_UP !== "0";
@@ -141,20 +141,13 @@ function refill(url: URL, limits: ResourceLimits): void {
       if (at >= 0) idle.splice(at, 1);
       entry.stop?.();
     };
-    const onMessage = (m: unknown) => {
-      if (typeof m !== "object" || m === null || !("warmedUp" in m)) return;
-      entry.state = "warm";
-    };
     worker.on("error", drop);
     worker.on("exit", drop);
-    worker.on("message", onMessage);
-    // An idle worker must not keep the process alive, nor outlive a crash unnoticed. (After the
-    // listeners: adding a "message" listener refs the worker again.)
+    // An idle worker must not keep the process alive, nor outlive a crash unnoticed.
     worker.unref();
     forget.set(worker, () => {
       worker.off("error", drop);
       worker.off("exit", drop);
-      worker.off("message", onMessage);
     });
     idle.push(entry);
   }
@@ -176,7 +169,8 @@ function startWarmUps(): void {
       try {
         run = plan.start();
       } catch {
-        // A plan that cannot start (no memory for its shared buffers) leaves the workers cold.
+        // A plan that cannot start (no memory for its shared buffers): the workers stay as cold
+        // as they are, but are not put in a team again.
         for (const member of team) member.state = "warm";
         break;
       }
@@ -194,24 +188,25 @@ function startWarmUps(): void {
         member.warmedUp = new Promise<void>((resolve) => {
           settle = resolve;
         });
-        const finished = (m: unknown) => {
-          if (typeof m !== "object" || m === null || !("warmedUp" in m)) return;
-          reports.push((m as WarmUpDone).warmedUp);
+        // The member's warm-up has ended, by its answer or by its thread's exit.
+        const over = () => {
           member.worker.off("message", finished);
-          member.worker.off("exit", gone);
+          member.worker.off("exit", over);
           member.stop = undefined;
-          // Idle again: it must not keep the process alive (a launch that took it refs it).
-          if (idle.includes(member)) member.worker.unref();
           settle();
           if (--left === 0) run.end();
         };
-        const gone = () => {
-          member.worker.off("message", finished);
-          settle();
+        const finished = (m: unknown) => {
+          if (!isWarmUpDone(m)) return;
+          reports.push(m.warmedUp);
+          member.state = "warm";
+          // Idle again: it must not keep the process alive (a launch that took it refs it).
+          if (idle.includes(member)) member.worker.unref();
+          over();
         };
         // Referenced while it warms up, so that a process awaiting the warm-up lives to see it end.
         member.worker.on("message", finished);
-        member.worker.once("exit", gone);
+        member.worker.on("exit", over);
         member.worker.ref();
         const request: WarmUpRequest = { warmUp: { provider: plan.provider, session: run.sessions[i] } };
         member.worker.postMessage(request);

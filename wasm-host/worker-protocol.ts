@@ -46,3 +46,7 @@ export interface WarmUpDone {
 export function isWarmUpRequest(m: unknown): m is WarmUpRequest {
   return typeof m === "object" && m !== null && "warmUp" in m;
 }
+
+export function isWarmUpDone(m: unknown): m is WarmUpDone {
+  return typeof m === "object" && m !== null && "warmedUp" in m;
+}
