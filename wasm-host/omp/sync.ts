@@ -47,6 +47,19 @@ export function waitWhileEqualFor(
   waitWhileEqual(words, index, value, spin, sleepers);
 }
 
+/**
+ * Polls for spinMs of wall time until words[index] === target; false if it did not get there.
+ * The time-based poll of waitWhileEqualFor, for a wait that then sleeps its own way (the join).
+ */
+export function pollUntilEqualFor(words: Int32Array, index: number, target: number, spinMs: number): boolean {
+  if (spinMs <= 0) return false;
+  const until = performance.now() + spinMs;
+  do {
+    for (let i = 0; i < 512; i++) if (Atomics.load(words, index) === target) return true;
+  } while (performance.now() < until);
+  return false;
+}
+
 /** Spins, then sleeps, until ctl[index] === target (the word only moves towards it). */
 export function waitUntilEqual(words: Int32Array, index: number, target: number, spin: number): void {
   for (let i = 0; i < spin; i++) {

@@ -7,7 +7,7 @@ import { Ctl, MAX_POOL, resetRegion } from "./layout.js";
 import { LoopDispatcher } from "./loops.js";
 import { MemoryViews } from "./memory-views.js";
 import type { OmpThreadData, OmpThreadMessage } from "./protocol.js";
-import { lockWord, unlockWord, waitUntilEqual, waitWhileEqualFor } from "./sync.js";
+import { lockWord, pollUntilEqualFor, unlockWord, waitUntilEqual, waitWhileEqualFor } from "./sync.js";
 import { OmpTasks } from "./tasks.js";
 import { childFrame, outermostFrame, type TeamFrame } from "./team.js";
 
@@ -355,13 +355,7 @@ export class OmpThreadRuntime {
     for (let i = 0; i < this.spin; i++) if (Atomics.load(ctl, Ctl.join) === workers) return;
     // How long the team takes is the program's business, as at a barrier: while every thread
     // has a core, keep polling for waitSpinMs of wall time rather than pay a wake-up.
-    const spinMs = this.data.waitSpinMs;
-    if (spinMs > 0) {
-      const until = performance.now() + spinMs;
-      do {
-        for (let i = 0; i < 512; i++) if (Atomics.load(ctl, Ctl.join) === workers) return;
-      } while (performance.now() < until);
-    }
+    if (pollUntilEqualFor(ctl, Ctl.join, workers, this.data.waitSpinMs)) return;
     Atomics.store(ctl, Ctl.joinSleeping, 1);
     for (;;) {
       const now = Atomics.load(ctl, Ctl.join);
