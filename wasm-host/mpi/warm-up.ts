@@ -44,6 +44,8 @@ export function isMpiWarmUpSession(value: unknown): value is MpiWarmUpSession {
 
 // Handles from include/mpi.h.
 const MPI_INT = 7;
+/** MPI_STATUSES_IGNORE, the array form of MPI_STATUS_IGNORE (the same value). */
+const STATUSES_IGNORE = 1;
 const MPI_DOUBLE = 14;
 const MPI_MAX = 1;
 const MPI_SUM = 3;
@@ -191,7 +193,7 @@ function exercise(mpi: Calls, memory: WebAssembly.Memory, session: MpiWarmUpSess
     // Nonblocking pair.
     mpi.MPI_Irecv(SMALL_RECV, 1, MPI_DOUBLE, partner, 4, COMM_WORLD, REQUESTS);
     mpi.MPI_Isend(SMALL_SEND, 1, MPI_DOUBLE, partner, 4, COMM_WORLD, REQUESTS + 4);
-    mpi.MPI_Waitall(2, REQUESTS, STATUS_IGNORE);
+    mpi.MPI_Waitall(2, REQUESTS, STATUSES_IGNORE);
     // Collectives.
     mpi.MPI_Barrier(COMM_WORLD);
     mpi.MPI_Allreduce(SMALL_SEND, SMALL_RECV, 1, MPI_DOUBLE, MPI_SUM, COMM_WORLD);
