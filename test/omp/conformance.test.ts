@@ -14,6 +14,7 @@ const PROGRAMS = [
   "critical",
   "single_master",
   "atomic",
+  "atomic_widths",
   "pipeline",
   "ordered",
   "locks",

@@ -21,6 +21,9 @@ const CACHE = path.join(os.tmpdir(), "granny-omp-test-cache");
 const RUNTIME_FILES = [
   path.join(here, "../../wasm-host/omp-toolchain/granny_omp_rt.c"),
   path.join(here, "../../wasm-host/omp-toolchain/flags.ts"),
+  path.join(here, "../../wasm-host/omp-toolchain/compile.ts"),
+  path.join(here, "../../wasm-host/omp-toolchain/atomic-rmw.ts"),
+  path.join(here, "../../wasm-host/omp-toolchain/wasm-binary.ts"),
   path.join(here, "../../wasm-host/include-omp/omp.h"),
 ];
 

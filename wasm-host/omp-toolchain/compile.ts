@@ -2,13 +2,14 @@
 // lowering, atomics, a shared imported memory, granny's omp.h, and links granny_omp_rt.c (thread
 // entry points and the lock that makes Debian's single-threaded wasi-libc safe to share).
 import { createHash } from "node:crypto";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { OMP_FUNCTIONS } from "../omp/mod.js";
 import { clangDrivers, isCxxSource, runProcess } from "../toolchain/clang.js";
 import { libmSource } from "../toolchain/paths.js";
 import { cachedObject, exists } from "../toolchain/runtime-object.js";
+import { rewriteAtomicRmw } from "./atomic-rmw.js";
 import { OMP_COMPILE_FLAGS, ompLinkFlags } from "./flags.js";
 import { ompIncludeDir, ompRuntimeSource } from "./paths.js";
 
@@ -26,6 +27,11 @@ export interface CompileOpenMpResult {
   /** Compiler warnings. */
   readonly diagnostics: string;
   readonly command: readonly string[];
+  /**
+   * Atomic read-modify-write instructions turned into compare-exchange loops after linking
+   * (atomic-rmw.ts says why).
+   */
+  readonly atomicsRewritten: number;
 }
 
 export class OpenMpCompileError extends Error {
@@ -67,7 +73,15 @@ export async function compileOpenMp(options: CompileOpenMpOptions): Promise<Comp
       result.stderr,
     );
   }
-  return { output: options.output, diagnostics: result.stderr, command: [driver, ...args] };
+  const atomics = rewriteAtomicRmw(new Uint8Array(await readFile(options.output)));
+  if (atomics.rewritten > 0) await writeFile(options.output, atomics.bytes);
+  const note = atomics.skipped ? `granny cc: atomics left as compiled (${atomics.skipped})\n` : "";
+  return {
+    output: options.output,
+    diagnostics: result.stderr + note,
+    command: [driver, ...args],
+    atomicsRewritten: atomics.rewritten,
+  };
 }
 
 /**
