@@ -27,6 +27,7 @@ const PROGRAM_NAMES = [
   "pack",
   "attributes",
   "neighbor",
+  "small_messages",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

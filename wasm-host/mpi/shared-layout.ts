@@ -1,5 +1,5 @@
-// The shared memory of one job on one host: a control block (doorbells, rank states, abort) and
-// one inbox ring per local rank. Worker threads of the job's local ranks and the router on the
+// The shared memory of one job on one host: a control block (doorbells, rank states, abort, and
+// the small-message mailboxes of mailbox.ts after them) and one inbox ring per local rank. Worker threads of the job's local ranks and the router on the
 // host's main thread all map the same SharedArrayBuffers; nothing here is copied between them.
 
 /** Per-slot words in the control block. Slot L (after the L local ranks) is the router. */
@@ -20,8 +20,16 @@ const ABORT_TEXT_BYTES = 2048;
 /** MPI life of a local rank, as seen by its peers and the router. */
 export const RankState = { created: 0, initialized: 1, finalized: 2, exited: 3 } as const;
 
-export function controlBytes(localCount: number): number {
+/** One mailbox of 64 bytes per ordered pair of local ranks (mailbox.ts). */
+export const MAILBOX_BYTES = 64;
+
+/** Where the mailboxes start in the control block: a multiple of 64, as every part before is. */
+export function mailboxOffset(localCount: number): number {
   return (CONTROL_HEAD_WORDS + (localCount + 1) * SLOT_WORDS) * 4 + ABORT_TEXT_BYTES;
+}
+
+export function controlBytes(localCount: number): number {
+  return mailboxOffset(localCount) + localCount * localCount * MAILBOX_BYTES;
 }
 
 /** Typed views over the control block. */
@@ -61,12 +69,21 @@ export class Control {
     }
   }
 
-  /** Blocks this thread until slot's doorbell moves from seen (or timeoutMs passes). */
-  sleep(slot: number, seen: number, timeoutMs?: number): void {
+  /**
+   * Blocks this thread until slot's doorbell moves from seen (or timeoutMs passes). `idle` is
+   * asked once the thread is marked sleeping: a writer that does not ring (a mailbox) stores
+   * its message and then reads the mark, so one of the two sees the other (wakeIfSleeping).
+   */
+  sleep(slot: number, seen: number, timeoutMs?: number, idle?: () => boolean): void {
     const sleeping = this.at(slot, SLOT_SLEEPING);
     Atomics.store(this.words, sleeping, 1);
-    Atomics.wait(this.words, this.at(slot, SLOT_BELL), seen, timeoutMs);
+    if (idle === undefined || idle()) Atomics.wait(this.words, this.at(slot, SLOT_BELL), seen, timeoutMs);
     Atomics.store(this.words, sleeping, 0);
+  }
+
+  /** Rings slot's doorbell only if its owner sleeps (after a write it would poll for anyway). */
+  wakeIfSleeping(slot: number): void {
+    if (Atomics.load(this.words, this.at(slot, SLOT_SLEEPING)) !== 0) this.ring(slot);
   }
 
   /** Marks the slot as sleeping for an async waiter (the router) so writers notify it. */

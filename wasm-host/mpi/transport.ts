@@ -3,14 +3,16 @@
 // and the blocking wait that keeps progressing while it waits so that no pattern of
 // nonblocking calls can deadlock on full inboxes.
 //
-// Copies: a send copies from the sender's linear memory into the receiver's inbox ring; a
-// receive that was posted before the message arrived copies from the ring straight into the
-// receiver's linear memory. Only unexpected messages take a third copy through a staging buffer.
+// Copies: a send copies from the sender's linear memory into the receiver's inbox ring (or, for
+// a small message, its mailbox from this sender: mailbox.ts); a receive that was posted before
+// the message arrived copies from there straight into the receiver's linear memory. Only
+// unexpected messages take a third copy through a staging buffer.
 
 import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { copyBytes } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
+import { MAILBOX_PAYLOAD, Mailboxes } from "./mailbox.js";
 import type { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
 import {
@@ -141,6 +143,10 @@ export class RankTransport {
   private slot: number;
   private rings: Ring[];
   private inbox: Ring;
+  private boxes: Mailboxes;
+  /** Per sending slot: a full mailbox was seen before the current drain, and its message id. */
+  private mailboxSeen: Uint8Array;
+  private mailboxSeenId: Int32Array;
   private readonly posted: PostedRecv[] = [];
   private readonly unexpected: Incoming[] = [];
   /** The message each source is in the middle of sending us (fragments arrive in order). */
@@ -181,9 +187,18 @@ export class RankTransport {
     this.slot = bound.slot;
     this.rings = bound.rings;
     this.inbox = bound.inbox;
+    this.boxes = bound.boxes;
+    this.mailboxSeen = new Uint8Array(data.localCount);
+    this.mailboxSeenId = new Int32Array(data.localCount);
   }
 
-  private static bind(data: MpiRankData): { control: Control; slot: number; rings: Ring[]; inbox: Ring } {
+  private static bind(data: MpiRankData): {
+    control: Control;
+    slot: number;
+    rings: Ring[];
+    inbox: Ring;
+    boxes: Mailboxes;
+  } {
     const control = new Control(data.control, data.localCount);
     const slot = data.slotOfRank[data.worldRank];
     if (slot === undefined || slot < 0)
@@ -191,7 +206,7 @@ export class RankTransport {
     const rings = data.rings.map((r) => new Ring(r.header, r.data, data.localCount + 1));
     const inbox = rings[slot];
     if (inbox === undefined) throw new Error(`no inbox for slot ${slot}`);
-    return { control, slot, rings, inbox };
+    return { control, slot, rings, inbox, boxes: new Mailboxes(data.control, data.localCount) };
   }
 
   // ---- migration (migration.ts): only at a quiescent cut ----
@@ -218,13 +233,19 @@ export class RankTransport {
       this.outQueues.size > 0 ||
       (!routesOnly && this.awaitingAck.size > 0) ||
       this.pendingAcks.length > 0 ||
-      leaving?.pending === true;
+      this.inboxNotEmpty(leaving);
     if (busy) {
-      const state = `posted ${this.posted.length}, partial ${this.partial.size}, queued ${this.outQueues.size}, awaiting acks ${this.awaitingAck.size}, acks to send ${this.pendingAcks.length}, inbox ${leaving?.pending === true ? "not empty" : "empty"}`;
+      const state = `posted ${this.posted.length}, partial ${this.partial.size}, queued ${this.outQueues.size}, awaiting acks ${this.awaitingAck.size}, acks to send ${this.pendingAcks.length}, inbox ${this.inboxNotEmpty(leaving) ? "not empty" : "empty"}`;
       throw new Error(
         `MPI transport of rank ${this.me}: cannot ${what} with communication in progress (${state})`,
       );
     }
+  }
+
+  /** Records in the ring, or (for this rank's own inbox) a message in one of its mailboxes. */
+  private inboxNotEmpty(ring: Ring | undefined): boolean {
+    if (ring === undefined) return false;
+    return ring.pending || (ring === this.inbox && this.boxes.anyFullFor(this.slot));
   }
 
   save(): SavedTransport {
@@ -274,6 +295,11 @@ export class RankTransport {
     this.slot = bound.slot;
     this.rings = bound.rings;
     this.inbox = bound.inbox;
+    // Mailboxes are not drained first: quiesce() emptied this rank's, and under the new placement
+    // the boxes at its old indices may belong to other pairs of ranks already released.
+    this.boxes = bound.boxes;
+    this.mailboxSeen = new Uint8Array(data.localCount);
+    this.mailboxSeenId = new Int32Array(data.localCount);
   }
 
   /** Tells the router this rank called MPI_Init (see router.noteUninitializedExit). */
@@ -310,7 +336,9 @@ export class RankTransport {
     if (sync) this.awaitingAck.set(out.msgId, out);
     let queue = this.outQueues.get(dest);
     if (queue === undefined) {
-      // Nothing queued for dest: write what fits now, and queue only what does not.
+      // Nothing queued for dest: a small eager message to a rank of this host goes into its
+      // mailbox from us if that is empty; otherwise write what fits now, queue what does not.
+      if (!sync && total <= MAILBOX_PAYLOAD && this.tryMailbox(out)) return out;
       this.pushMessage(out, this.fragmentLimit(dest));
       if (out.written) return out;
       queue = [];
@@ -319,6 +347,20 @@ export class RankTransport {
     queue.push(out);
     if (queue.length === 1) this.pushQueue(dest, queue);
     return out;
+  }
+
+  private tryMailbox(out: Outgoing): boolean {
+    const slot = this.data.slotOfRank[out.dest] ?? -1;
+    if (slot < 0) return false;
+    const own = out.source.bytes;
+    const source = own ?? this.linear.u8();
+    const from = own === undefined ? out.source.ptr : 0;
+    const box = this.boxes.box(this.slot, slot);
+    if (!this.boxes.tryPut(box, this.me, out.tag, out.ctx, out.msgId, source, from, out.total)) return false;
+    out.sent = out.total;
+    out.written = true;
+    this.control.wakeIfSleeping(slot);
+    return true;
   }
 
   private fragmentLimit(dest: number): number {
@@ -488,49 +530,124 @@ export class RankTransport {
     const offset = ring.word(w, Rec.offset);
     let msg: Incoming | undefined;
     if (offset === 0) {
-      msg = {
+      const msgId = ring.word(w, Rec.msgId);
+      this.takeEarlierMailbox(src, msgId);
+      msg = this.startMessage(
         src,
-        tag: ring.word(w, Rec.tag),
-        ctx: ring.word(w, Rec.ctx),
-        msgId: ring.word(w, Rec.msgId),
-        sync: (ring.word(w, Rec.flags) & RecordFlag.synchronous) !== 0,
-        total: ring.word(w, Rec.total),
-        got: 0,
-        data: undefined,
-        directPtr: -1,
-        recv: undefined,
-        complete: false,
-      };
-      const i = this.firstPostedMatch(msg);
-      if (i >= 0) {
-        const recv = this.posted[i] as PostedRecv;
-        removeAt(this.posted, i);
-        if (recv.directPtr >= 0 && msg.total <= recv.capacity) msg.directPtr = recv.directPtr;
-        this.bind(msg, recv);
-      } else {
-        this.unexpected.push(msg);
-      }
-      if (msg.directPtr < 0) msg.data = new Uint8Array(msg.total);
+        ring.word(w, Rec.tag),
+        ring.word(w, Rec.ctx),
+        msgId,
+        (ring.word(w, Rec.flags) & RecordFlag.synchronous) !== 0,
+        ring.word(w, Rec.total),
+      );
     } else {
       msg = this.partial.get(src);
       if (msg === undefined) throw new Error(`MPI transport: fragment from rank ${src} without its start`);
     }
-    const payloadAt = at + RECORD_HEADER_BYTES;
-    if (msg.directPtr >= 0) {
-      copyBytes(this.linear.u8(), msg.directPtr + offset, ring.bytes, payloadAt, len);
+    this.addFragment(msg, offset, ring.bytes, at + RECORD_HEADER_BYTES, len);
+  };
+
+  /** Matches a message's first fragment against posted receives, or queues it as unexpected. */
+  private startMessage(
+    src: number,
+    tag: number,
+    ctx: number,
+    msgId: number,
+    sync: boolean,
+    total: number,
+  ): Incoming {
+    const msg: Incoming = {
+      src,
+      tag,
+      ctx,
+      msgId,
+      sync,
+      total,
+      got: 0,
+      data: undefined,
+      directPtr: -1,
+      recv: undefined,
+      complete: false,
+    };
+    const i = this.firstPostedMatch(msg);
+    if (i >= 0) {
+      const recv = this.posted[i] as PostedRecv;
+      removeAt(this.posted, i);
+      if (recv.directPtr >= 0 && msg.total <= recv.capacity) msg.directPtr = recv.directPtr;
+      this.bind(msg, recv);
     } else {
-      copyBytes(msg.data as Uint8Array, offset, ring.bytes, payloadAt, len);
+      this.unexpected.push(msg);
+    }
+    if (msg.directPtr < 0) msg.data = new Uint8Array(msg.total);
+    return msg;
+  }
+
+  private addFragment(msg: Incoming, offset: number, bytes: Uint8Array, at: number, len: number): void {
+    if (msg.directPtr >= 0) {
+      copyBytes(this.linear.u8(), msg.directPtr + offset, bytes, at, len);
+    } else {
+      copyBytes(msg.data as Uint8Array, offset, bytes, at, len);
     }
     msg.got += len;
     if (msg.got >= msg.total) {
       msg.complete = true;
       // Only a message of several fragments was ever in `partial`.
-      if (offset !== 0) this.partial.delete(src);
+      if (offset !== 0) this.partial.delete(msg.src);
       if (msg.recv !== undefined) msg.recv.onComplete(msg);
     } else if (offset === 0) {
-      this.partial.set(src, msg);
+      this.partial.set(msg.src, msg);
     }
-  };
+  }
+
+  /** Takes the message in a mailbox, which is the whole message, then hands the box back. */
+  private takeMailbox(box: number): void {
+    const b = this.boxes;
+    const len = b.len(box);
+    const msg = this.startMessage(b.src(box), b.tag(box), b.ctx(box), b.msgId(box), false, len);
+    this.addFragment(msg, 0, b.bytes, b.payloadAt(box), len);
+    b.empty(box);
+  }
+
+  /**
+   * Non-overtaking between the two paths: a ring record of a sender whose mailbox holds an
+   * earlier message (smaller id, modulo 2^32) comes after that message.
+   */
+  private takeEarlierMailbox(src: number, msgId: number): void {
+    const from = this.data.slotOfRank[src] ?? -1;
+    if (from < 0 || from >= this.data.localCount) return;
+    const box = this.boxes.box(from, this.slot);
+    if (this.boxes.isFull(box) && ((this.boxes.msgId(box) - msgId) | 0) < 0) this.takeMailbox(box);
+  }
+
+  /**
+   * Takes the mailbox messages seen before the last drain of the inbox (noted by
+   * noteFullMailboxes), if still there: every ring record sent before them has been taken. A box
+   * emptied during that drain may already hold a newer message, sent after ring records that
+   * the drain did not reach; it waits for the next progress, which drains first.
+   */
+  private takeSeenMailboxes(): number {
+    let taken = 0;
+    const seen = this.mailboxSeen;
+    for (let from = 0; from < seen.length; from++) {
+      if (seen[from] === 0) continue;
+      seen[from] = 0;
+      const box = this.boxes.box(from, this.slot);
+      if (this.boxes.isFull(box) && this.boxes.msgId(box) === this.mailboxSeenId[from]) {
+        this.takeMailbox(box);
+        taken++;
+      }
+    }
+    return taken;
+  }
+
+  private noteFullMailboxes(): void {
+    for (let from = 0; from < this.mailboxSeen.length; from++) {
+      const box = this.boxes.box(from, this.slot);
+      if (!this.boxes.isFull(box)) continue;
+      this.mailboxSeen[from] = 1;
+      this.mailboxSeenId[from] = this.boxes.msgId(box);
+    }
+  }
 
   private firstPostedMatch(msg: Incoming): number {
     const posted = this.posted;
@@ -546,7 +663,15 @@ export class RankTransport {
 
   /** Moves whatever can move: drains the inbox, pushes queued sends and acks. */
   progress(): boolean {
-    const records = this.inbox.drain(this.control, this.visitRecord);
+    let records = this.inbox.drain(this.control, this.visitRecord);
+    if (this.boxes.anyFullFor(this.slot)) {
+      // Ring records a sender wrote before filling its mailbox are visible once the box is seen
+      // full: take them first (the drain also takes a mailbox ahead of its sender's later
+      // records), then the messages seen.
+      this.noteFullMailboxes();
+      records += this.inbox.drain(this.control, this.visitRecord);
+      records += this.takeSeenMailboxes();
+    }
     const acks = this.pendingAcks.length > 0 && this.flushAcks();
     const sent = this.outQueues.size > 0 && this.pushAll();
     this.afterProgress?.();
@@ -560,18 +685,20 @@ export class RankTransport {
       this.progress();
       if (done()) return;
       this.checkAbort();
-      if (!this.spin(seen)) this.control.sleep(this.slot, seen);
+      if (!this.spin(seen)) this.control.sleep(this.slot, seen, undefined, this.mailboxesEmpty);
     }
   }
 
   private readonly spinMs: number;
 
-  /** Polls the doorbell for spinMs; true if it rang. */
+  private readonly mailboxesEmpty = (): boolean => !this.boxes.anyFullFor(this.slot);
+
+  /** Polls the doorbell and the mailboxes (whose writers ring only a sleeper) for spinMs. */
   private spin(seen: number): boolean {
     const until = performance.now() + this.spinMs;
     for (;;) {
       for (let i = 0; i < SPIN_CHECKS_PER_CLOCK; i++) {
-        if (this.control.bell(this.slot) !== seen) return true;
+        if (this.control.bell(this.slot) !== seen || this.boxes.anyFullFor(this.slot)) return true;
       }
       if (performance.now() > until) return false;
     }
