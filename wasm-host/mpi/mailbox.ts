@@ -12,7 +12,7 @@
 // sender only grow, a box is used only when nothing earlier to that receiver is still queued, and
 // the receiver takes a box before any later ring record of the same sender.
 
-import { copyBytes } from "./bytes.js";
+import { copyBytes, copyShort } from "./bytes.js";
 import { MAILBOX_BYTES, mailboxOffset } from "./shared-layout.js";
 
 const WORDS = MAILBOX_BYTES / 4;
@@ -29,6 +29,7 @@ export const MAILBOX_PAYLOAD = MAILBOX_BYTES - PAYLOAD_WORD * 4;
 export class Mailboxes {
   private readonly words: Int32Array;
   readonly bytes: Uint8Array;
+  readonly view: DataView;
 
   constructor(
     control: SharedArrayBuffer,
@@ -39,6 +40,7 @@ export class Mailboxes {
     if (control.byteLength < at + length) throw new Error("control block too small for the mailboxes");
     this.words = new Int32Array(control, at, length / 4);
     this.bytes = new Uint8Array(control, at, length);
+    this.view = new DataView(control, at, length);
   }
 
   /** Word index of the box from slot `from` to slot `to`; a receiver's boxes are contiguous. */
@@ -56,6 +58,7 @@ export class Mailboxes {
     source: Uint8Array,
     from: number,
     len: number,
+    sourceView?: DataView,
   ): boolean {
     const w = this.words;
     if (Atomics.load(w, box + FULL) !== 0) return false;
@@ -64,7 +67,8 @@ export class Mailboxes {
     w[box + CTX] = ctx;
     w[box + MSG_ID] = msgId;
     w[box + LEN] = len;
-    copyBytes(this.bytes, (box + PAYLOAD_WORD) * 4, source, from, len);
+    if (sourceView !== undefined) copyShort(this.view, (box + PAYLOAD_WORD) * 4, sourceView, from, len);
+    else copyBytes(this.bytes, (box + PAYLOAD_WORD) * 4, source, from, len);
     Atomics.store(w, box + FULL, 1);
     return true;
   }

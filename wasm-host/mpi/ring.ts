@@ -3,7 +3,7 @@
 // records in place and frees their space without taking the lock. A producer that finds no room
 // raises its waiter flag; the consumer rings that producer's doorbell after freeing space.
 
-import { copyBytes } from "./bytes.js";
+import { copyBytes, copyShort, SHORT_COPY } from "./bytes.js";
 import type { Control } from "./shared-layout.js";
 
 const LOCK = 0;
@@ -53,6 +53,7 @@ function align8(n: number): number {
 export class Ring {
   private readonly h: Int32Array;
   readonly bytes: Uint8Array;
+  readonly view: DataView;
   private readonly words: Int32Array;
   readonly capacity: number;
 
@@ -63,6 +64,7 @@ export class Ring {
   ) {
     this.h = new Int32Array(header);
     this.bytes = new Uint8Array(data);
+    this.view = new DataView(data);
     this.words = new Int32Array(data);
     this.capacity = data.byteLength;
   }
@@ -86,7 +88,8 @@ export class Ring {
    * Appends a record: the header, then `len` payload bytes copied from `source` at `from` (or,
    * without a header, an already encoded record). Returns false, with the writer's waiter flag
    * raised, when there is no room. Taking the payload as (source, from, len) rather than as a
-   * view lets a sender copy straight out of its linear memory without allocating per message.
+   * view lets a sender copy straight out of its linear memory without allocating per message;
+   * `sourceView`, a DataView of the same bytes, makes short copies faster (bytes.ts).
    */
   tryWrite(
     writerSlot: number,
@@ -94,6 +97,7 @@ export class Ring {
     source: Uint8Array,
     from = 0,
     len = source.length - from,
+    sourceView?: DataView,
   ): boolean {
     const recordLen = header === undefined ? len : RECORD_HEADER_BYTES + len;
     const need = align8(recordLen);
@@ -127,7 +131,11 @@ export class Ring {
       this.words[w + Rec.offset] = header.offset;
       this.words[w + Rec.flags] = header.flags;
       this.words[w + 9] = 0;
-      copyBytes(this.bytes, at + RECORD_HEADER_BYTES, source, from, len);
+      if (sourceView !== undefined && len <= SHORT_COPY) {
+        copyShort(this.view, at + RECORD_HEADER_BYTES, sourceView, from, len);
+      } else {
+        copyBytes(this.bytes, at + RECORD_HEADER_BYTES, source, from, len);
+      }
     }
     this.h[TAIL] = (at + need) % this.capacity;
     Atomics.add(this.h, USED, need + pad);

@@ -10,7 +10,7 @@
 
 import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
-import { copyBytes } from "./bytes.js";
+import { copyBytes, copyShort, SHORT_COPY } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
 import { MAILBOX_PAYLOAD, Mailboxes } from "./mailbox.js";
 import type { LinearMemory } from "./memory.js";
@@ -355,8 +355,11 @@ export class RankTransport {
     const own = out.source.bytes;
     const source = own ?? this.linear.u8();
     const from = own === undefined ? out.source.ptr : 0;
+    const view = own === undefined ? this.linear.dv() : undefined;
     const box = this.boxes.box(this.slot, slot);
-    if (!this.boxes.tryPut(box, this.me, out.tag, out.ctx, out.msgId, source, from, out.total)) return false;
+    if (!this.boxes.tryPut(box, this.me, out.tag, out.ctx, out.msgId, source, from, out.total, view)) {
+      return false;
+    }
     out.sent = out.total;
     out.written = true;
     this.control.wakeIfSleeping(slot);
@@ -386,7 +389,8 @@ export class RankTransport {
       const own = out.source.bytes;
       const source = own ?? this.linear.u8();
       const from = own === undefined ? out.source.ptr + out.sent : out.sent;
-      if (!this.writeRecord(out.dest, h, source, from, len)) return moved;
+      const view = own === undefined ? this.linear.dv() : undefined;
+      if (!this.writeRecord(out.dest, h, source, from, len, view)) return moved;
       moved = true;
       out.sent += len;
       if (out.sent >= out.total) out.written = true;
@@ -414,11 +418,12 @@ export class RankTransport {
     source: Uint8Array,
     from: number,
     len: number,
+    sourceView?: DataView,
   ): boolean {
     const slot = this.data.slotOfRank[dest] ?? -1;
     if (slot >= 0) {
       const ring = this.rings[slot] as Ring;
-      if (!ring.tryWrite(this.slot, header, source, from, len)) return false;
+      if (!ring.tryWrite(this.slot, header, source, from, len, sourceView)) return false;
       this.control.ring(slot);
       return true;
     }
@@ -544,7 +549,7 @@ export class RankTransport {
       msg = this.partial.get(src);
       if (msg === undefined) throw new Error(`MPI transport: fragment from rank ${src} without its start`);
     }
-    this.addFragment(msg, offset, ring.bytes, at + RECORD_HEADER_BYTES, len);
+    this.addFragment(msg, offset, ring.bytes, ring.view, at + RECORD_HEADER_BYTES, len);
   };
 
   /** Matches a message's first fragment against posted receives, or queues it as unexpected. */
@@ -582,8 +587,17 @@ export class RankTransport {
     return msg;
   }
 
-  private addFragment(msg: Incoming, offset: number, bytes: Uint8Array, at: number, len: number): void {
-    if (msg.directPtr >= 0) {
+  private addFragment(
+    msg: Incoming,
+    offset: number,
+    bytes: Uint8Array,
+    view: DataView,
+    at: number,
+    len: number,
+  ): void {
+    if (msg.directPtr >= 0 && len <= SHORT_COPY) {
+      copyShort(this.linear.dv(), msg.directPtr + offset, view, at, len);
+    } else if (msg.directPtr >= 0) {
       copyBytes(this.linear.u8(), msg.directPtr + offset, bytes, at, len);
     } else {
       copyBytes(msg.data as Uint8Array, offset, bytes, at, len);
@@ -604,7 +618,7 @@ export class RankTransport {
     const b = this.boxes;
     const len = b.len(box);
     const msg = this.startMessage(b.src(box), b.tag(box), b.ctx(box), b.msgId(box), false, len);
-    this.addFragment(msg, 0, b.bytes, b.payloadAt(box), len);
+    this.addFragment(msg, 0, b.bytes, b.view, b.payloadAt(box), len);
     b.empty(box);
   }
 
