@@ -53,6 +53,33 @@ int main(int argc, char **argv) {
   MPI_Get_count(&st, MPI_INT, &count);
   CHECK(count == N, "count of ints %d", count);
 
+  /* Vectors whose elements are not 4-byte aligned: single shorts three apart, pairs of chars
+   * five apart; sent as vectors, received as vectors at another offset. */
+  {
+    MPI_Datatype shorts, chars;
+    MPI_Type_vector(7, 1, 3, MPI_SHORT, &shorts);
+    MPI_Type_vector(6, 2, 5, MPI_CHAR, &chars);
+    MPI_Type_commit(&shorts);
+    MPI_Type_commit(&chars);
+    short sv[24], rv[24];
+    char cv[40], rc[40];
+    for (int i = 0; i < 24; i++) sv[i] = (short)(rank * 1000 + i), rv[i] = -1;
+    for (int i = 0; i < 40; i++) cv[i] = (char)(rank * 7 + i), rc[i] = 0;
+    MPI_Sendrecv(&sv[1], 1, shorts, right, 7, &rv[2], 1, shorts, left, 7, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    MPI_Sendrecv(&cv[3], 1, chars, right, 8, &rc[1], 1, chars, left, 8, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    for (int i = 0; i < 24; i++) {
+      int in = i >= 2 && (i - 2) % 3 == 0 && (i - 2) / 3 < 7;
+      CHECK(rv[i] == (in ? (short)(left * 1000 + 1 + (i - 2)) : -1), "short vector at %d: %d", i, rv[i]);
+    }
+    for (int i = 0; i < 40; i++) {
+      int k = i - 1, in = k >= 0 && k % 5 < 2 && k / 5 < 6;
+      CHECK(rc[i] == (in ? (char)(left * 7 + 3 + k) : 0), "char vector at %d: %d", i, rc[i]);
+    }
+    if (rank == 0) printf("unaligned vectors: %d %d %d\n", rv[2], rv[5], rc[7]);
+    MPI_Type_free(&shorts);
+    MPI_Type_free(&chars);
+  }
+
   /* Receive contiguous ints into a column (vector on the receiving side). */
   int mm[N][N] = {{0}};
   int row[N];
