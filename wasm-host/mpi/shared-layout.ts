@@ -20,8 +20,8 @@ const ABORT_TEXT_BYTES = 2048;
 /** MPI life of a local rank, as seen by its peers and the router. */
 export const RankState = { created: 0, initialized: 1, finalized: 2, exited: 3 } as const;
 
-/** One mailbox of 64 bytes per ordered pair of local ranks (mailbox.ts). */
-export const MAILBOX_BYTES = 64;
+/** One mailbox of 128 bytes (two cache lines) per ordered pair of local ranks (mailbox.ts). */
+export const MAILBOX_BYTES = 128;
 
 /** Where the mailboxes start in the control block: a multiple of 64, as every part before is. */
 export function mailboxOffset(localCount: number): number {

@@ -1,5 +1,5 @@
 /* Many small messages from every rank to rank 0, received with MPI_ANY_SOURCE and MPI_ANY_TAG:
- * sizes on both sides of the mailbox limit (32 bytes), synchronous sends and larger messages
+ * sizes on both sides of the mailbox limit (96 bytes), synchronous sends and larger messages
  * mixed in, so that one sender's messages take both paths of granny's same-host transport
  * (mailbox and inbox ring) and must still arrive in the order they were sent (non-overtaking).
  * Rank 0 receives in bursts, so senders find their mailbox still full and the ring filling. */
@@ -13,7 +13,7 @@ enum { N = 3000, MAX_INTS = 64 };
 /* Message i of a sender: how many ints it carries, and whether it is sent synchronously. */
 static int ints_of(int i) {
   if (i % 13 == 0) return 40 + i % 24; /* larger than a mailbox */
-  return 1 + i % 8;                    /* 4 to 32 bytes: fits one */
+  return 1 + i % 24;                   /* 4 to 96 bytes: fits one */
 }
 
 int main(int argc, char **argv) {
