@@ -16,7 +16,28 @@ export interface HostLayout {
   readonly myFollowers: readonly number[];
 }
 
+/**
+ * Layouts by communicator and root, for the placement they were computed under: collectives ask
+ * for one at every call, and building it (a map and three arrays) took 0.5-0.8 us of a two-rank
+ * MPI_Allreduce's 7-10 us here, twice per call.
+ */
+const layouts = new WeakMap<CommState, Map<number, { hostOfRank: readonly number[]; layout: HostLayout }>>();
+
 export function hostLayout(rank: MpiRank, c: CommState, root: number): HostLayout {
+  let byRoot = layouts.get(c);
+  if (byRoot === undefined) {
+    byRoot = new Map();
+    layouts.set(c, byRoot);
+  }
+  const cached = byRoot.get(root);
+  // A migration changes the placement (a new hostOfRank), never a communicator's group.
+  if (cached !== undefined && cached.hostOfRank === rank.data.hostOfRank) return cached.layout;
+  const layout = computeLayout(rank, c, root);
+  byRoot.set(root, { hostOfRank: rank.data.hostOfRank, layout });
+  return layout;
+}
+
+function computeLayout(rank: MpiRank, c: CommState, root: number): HostLayout {
   const hostOf = (r: number) => rank.data.hostOfRank[c.group[r] as number] as number;
   const rootHost = hostOf(root);
   const leaderByHost = new Map<number, number>([[rootHost, root]]);
