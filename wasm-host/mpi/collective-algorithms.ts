@@ -52,6 +52,9 @@ export function* reduceToRootSteps(
   return acc;
 }
 
+const EMPTY = new Uint8Array(0);
+const NO_COMBINE = (): void => {};
+
 /** A collective that has checked its arguments and taken its sequence number, ready to run. */
 export interface Started {
   readonly comm: number;
@@ -92,13 +95,9 @@ export function collectiveAlgorithms(rank: MpiRank) {
   const barrier = (comm: number): Started => {
     const c = rank.comm(comm);
     const seq = rank.nextCollSeq(c);
-    const empty = new Uint8Array(0);
     return {
       comm,
-      steps: (function* () {
-        yield* fanInSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", empty, () => {}, seq);
-        yield* fanOutSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", empty, 0, seq);
-      })(),
+      steps: barrierSteps({ c, seq }),
     };
   };
 
@@ -111,10 +110,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const bytes = c.rank === root ? packAt(buf, count, t) : undefined;
     return {
       comm,
-      steps: (function* () {
-        const got = yield* fanOutSteps(rank, c, root, Coll.bcast, "MPI_Bcast", bytes, count * t.size, seq);
-        if (c.rank !== root) unpack(mem.u8(), buf, t, got);
-      })(),
+      steps: bcastSteps({ c, root, bytes, count, t, seq, buf }),
     };
   };
 
@@ -139,22 +135,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     );
     return {
       comm,
-      steps: (function* () {
-        const result = yield* reduceToRootSteps(
-          rank,
-          c,
-          root,
-          mine,
-          count,
-          type,
-          t,
-          op,
-          Coll.reduce,
-          "MPI_Reduce",
-          seq,
-        );
-        if (result !== undefined) unpack(mem.u8(), recvbuf, t, result);
-      })(),
+      steps: reduceSteps({ c, root, mine, count, type, t, op, seq, recvbuf }),
     };
   };
 
@@ -170,23 +151,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const what = "MPI_Allreduce";
     return {
       comm,
-      steps: (function* () {
-        const result = yield* reduceToRootSteps(
-          rank,
-          c,
-          0,
-          mine,
-          count,
-          type,
-          t,
-          op,
-          Coll.allreduce,
-          what,
-          seq,
-        );
-        const all = yield* fanOutSteps(rank, c, 0, Coll.allreduce, what, result, count * t.size, seq);
-        unpack(mem.u8(), recvbuf, t, all);
-      })(),
+      steps: allreduceSteps({ c, mine, count, type, t, op, seq, recvbuf, what }),
     };
   };
 
@@ -204,10 +169,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, total, type, op, comm, () => true);
     return {
       comm,
-      steps: (function* () {
-        const result = yield* reduceToRootSteps(rank, c, 0, mine, total, type, t, op, kind, what, seq);
-        yield* scatterPackedSteps(rank, c, result, counts, t, recvbuf, kind, what, seq);
-      })(),
+      steps: reduceScatterSteps({ c, mine, total, type, t, op, kind, what, seq, counts, recvbuf }),
     };
   };
 
@@ -225,18 +187,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const what = exclusive ? "MPI_Exscan" : "MPI_Scan";
     return {
       comm,
-      steps: (function* () {
-        // Rank i gets the prefix of ranks 0..i-1, folds its own in and passes it on.
-        let forward = mine;
-        if (c.rank > 0) {
-          const prev = yield* recvSteps(rank, c, c.rank - 1, kind, what, mine.length, seq);
-          forward = mine.slice();
-          rank.applyOp(op, type, t, count, prev, forward);
-          if (exclusive) unpack(mem.u8(), recvbuf, t, prev);
-        }
-        if (!exclusive) unpack(mem.u8(), recvbuf, t, forward);
-        if (c.rank + 1 < sizeOf(c)) yield* flushSteps([rank.collSend(c, c.rank + 1, kind, forward, seq)]);
-      })(),
+      steps: scanSteps({ c, mine, kind, what, seq, exclusive, op, type, t, count, recvbuf }),
     };
   };
 
@@ -260,28 +211,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
       c.rank === root && sendbuf === IN_PLACE ? undefined : packAt(sendbuf, scount, rank.commType(stype));
     return {
       comm,
-      steps: (function* () {
-        if (c.rank !== root) {
-          yield* flushSteps([rank.collSend(c, root, kind, mine as Uint8Array, seq)]);
-          return;
-        }
-        const rt = rank.commType(rtype);
-        for (let r = 0; r < c.group.length; r++) {
-          const at = recvbuf + (displs[r] ?? 0) * rt.extent;
-          const expected = (counts[r] ?? 0) * rt.size;
-          if (r !== root) {
-            unpack(mem.u8(), at, rt, yield* recvSteps(rank, c, r, kind, what, expected, seq));
-          } else if (mine !== undefined) {
-            if (mine.length !== expected) {
-              throw mpiError(
-                "MPI_ERR_TRUNCATE",
-                `${what}: root sends ${mine.length} bytes to itself but receives ${expected}`,
-              );
-            }
-            unpack(mem.u8(), at, rt, mine);
-          }
-        }
-      })(),
+      steps: gathervSteps({ c, root, kind, mine, seq, rtype, recvbuf, displs, counts, what }),
     };
   };
 
@@ -311,19 +241,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
         : [];
     return {
       comm,
-      steps: (function* () {
-        if (c.rank !== root) {
-          const rt = rank.commType(rtype);
-          unpack(mem.u8(), recvbuf, rt, yield* recvSteps(rank, c, root, kind, what, rcount * rt.size, seq));
-          return;
-        }
-        const outs: Outgoing[] = [];
-        parts.forEach((bytes, r) => {
-          if (r !== root) outs.push(rank.collSend(c, r, kind, bytes, seq));
-          else if (recvbuf !== IN_PLACE) unpack(mem.u8(), recvbuf, rank.commType(rtype), bytes);
-        });
-        yield* flushSteps(outs);
-      })(),
+      steps: scattervSteps({ c, root, rtype, recvbuf, kind, what, rcount, seq, parts }),
     };
   };
 
@@ -351,33 +269,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const total = sizes.reduce((a, b) => a + b, 0);
     return {
       comm,
-      steps: (function* () {
-        let whole: Uint8Array | undefined;
-        if (me === 0) {
-          whole = new Uint8Array(total);
-          let offset = 0;
-          for (let r = 0; r < c.group.length; r++) {
-            const part = r === 0 ? mine : yield* recvSteps(rank, c, r, kind, what, sizes[r], seq);
-            if (part.length !== sizes[r]) {
-              throw mpiError(
-                "MPI_ERR_TRUNCATE",
-                `${what}: rank ${r} contributes ${part.length} bytes, ${sizes[r]} expected`,
-              );
-            }
-            whole.set(part, offset);
-            offset += part.length;
-          }
-        } else {
-          yield* flushSteps([rank.collSend(c, 0, kind, mine, seq)]);
-        }
-        const all = yield* fanOutSteps(rank, c, 0, kind, what, whole, total, seq);
-        let offset = 0;
-        for (let r = 0; r < c.group.length; r++) {
-          const len = sizes[r] ?? 0;
-          unpack(mem.u8(), recvbuf + (displs[r] ?? 0) * rt.extent, rt, all.subarray(offset, offset + len));
-          offset += len;
-        }
-      })(),
+      steps: allgathervSteps({ c, me, total, mine, kind, what, sizes, seq, recvbuf, displs, rt }),
     };
   };
 
@@ -404,22 +296,251 @@ export function collectiveAlgorithms(rank: MpiRank) {
     const parts = scounts.map((count, r) => packAt(sendbuf + (sdispls[r] ?? 0) * st.extent, count, st));
     return {
       comm,
-      steps: (function* () {
-        const outs: Outgoing[] = [];
-        for (let k = 1; k < n; k++) {
-          const r = (me + k) % n;
-          outs.push(rank.collSend(c, r, kind, parts[r] as Uint8Array, seq));
-        }
-        unpack(mem.u8(), recvbuf + (rdispls[me] ?? 0) * rt.extent, rt, parts[me] as Uint8Array);
-        for (let k = 1; k < n; k++) {
-          const r = (me - k + n) % n;
-          const bytes = yield* recvSteps(rank, c, r, kind, what, (rcounts[r] ?? 0) * rt.size, seq);
-          unpack(mem.u8(), recvbuf + (rdispls[r] ?? 0) * rt.extent, rt, bytes);
-        }
-        yield* flushSteps(outs);
-      })(),
+      steps: alltoallvSteps({ c, n, me, kind, parts, seq, recvbuf, rdispls, rt, rcounts, what }),
     };
   };
+
+  // The steps of each collective are generator functions declared once here and called with the
+  // call's values: a generator function expression evaluated at every call cost about 2 us in
+  // Node 20 (each evaluation makes a new function with its own prototype, so every generator
+  // object had a new shape), against 0.03 us for a call of one declared once.
+  function* barrierSteps(a: { c: CommState; seq: number }): Steps<void> {
+    const { c, seq } = a;
+    yield* fanInSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", EMPTY, NO_COMBINE, seq);
+    yield* fanOutSteps(rank, c, 0, Coll.barrier, "MPI_Ibarrier", EMPTY, 0, seq);
+  }
+
+  function* bcastSteps(a: {
+    c: CommState;
+    root: number;
+    bytes: Uint8Array | undefined;
+    count: number;
+    t: TypeInfo;
+    seq: number;
+    buf: number;
+  }): Steps<void> {
+    const { c, root, bytes, count, t, seq, buf } = a;
+    const got = yield* fanOutSteps(rank, c, root, Coll.bcast, "MPI_Bcast", bytes, count * t.size, seq);
+    if (c.rank !== root) unpack(mem.u8(), buf, t, got);
+  }
+
+  function* reduceSteps(a: {
+    c: CommState;
+    root: number;
+    mine: Uint8Array;
+    count: number;
+    type: number;
+    t: TypeInfo;
+    op: number;
+    seq: number;
+    recvbuf: number;
+  }): Steps<void> {
+    const { c, root, mine, count, type, t, op, seq, recvbuf } = a;
+    const result = yield* reduceToRootSteps(
+      rank,
+      c,
+      root,
+      mine,
+      count,
+      type,
+      t,
+      op,
+      Coll.reduce,
+      "MPI_Reduce",
+      seq,
+    );
+    if (result !== undefined) unpack(mem.u8(), recvbuf, t, result);
+  }
+
+  function* allreduceSteps(a: {
+    c: CommState;
+    mine: Uint8Array;
+    count: number;
+    type: number;
+    t: TypeInfo;
+    op: number;
+    seq: number;
+    recvbuf: number;
+    what: string;
+  }): Steps<void> {
+    const { c, mine, count, type, t, op, seq, recvbuf, what } = a;
+    const result = yield* reduceToRootSteps(rank, c, 0, mine, count, type, t, op, Coll.allreduce, what, seq);
+    const all = yield* fanOutSteps(rank, c, 0, Coll.allreduce, what, result, count * t.size, seq);
+    unpack(mem.u8(), recvbuf, t, all);
+  }
+
+  function* reduceScatterSteps(a: {
+    c: CommState;
+    mine: Uint8Array;
+    total: number;
+    type: number;
+    t: TypeInfo;
+    op: number;
+    kind: number;
+    what: string;
+    seq: number;
+    counts: readonly number[];
+    recvbuf: number;
+  }): Steps<void> {
+    const { c, mine, total, type, t, op, kind, what, seq, counts, recvbuf } = a;
+    const result = yield* reduceToRootSteps(rank, c, 0, mine, total, type, t, op, kind, what, seq);
+    yield* scatterPackedSteps(rank, c, result, counts, t, recvbuf, kind, what, seq);
+  }
+
+  function* scanSteps(a: {
+    c: CommState;
+    mine: Uint8Array;
+    kind: number;
+    what: string;
+    seq: number;
+    exclusive: boolean;
+    op: number;
+    type: number;
+    t: TypeInfo;
+    count: number;
+    recvbuf: number;
+  }): Steps<void> {
+    const { c, mine, kind, what, seq, exclusive, op, type, t, count, recvbuf } = a;
+    // Rank i gets the prefix of ranks 0..i-1, folds its own in and passes it on.
+    let forward = mine;
+    if (c.rank > 0) {
+      const prev = yield* recvSteps(rank, c, c.rank - 1, kind, what, mine.length, seq);
+      forward = mine.slice();
+      rank.applyOp(op, type, t, count, prev, forward);
+      if (exclusive) unpack(mem.u8(), recvbuf, t, prev);
+    }
+    if (!exclusive) unpack(mem.u8(), recvbuf, t, forward);
+    if (c.rank + 1 < sizeOf(c)) yield* flushSteps([rank.collSend(c, c.rank + 1, kind, forward, seq)]);
+  }
+
+  function* gathervSteps(a: {
+    c: CommState;
+    root: number;
+    kind: number;
+    mine: Uint8Array | undefined;
+    seq: number;
+    rtype: number;
+    recvbuf: number;
+    displs: readonly number[];
+    counts: readonly number[];
+    what: string;
+  }): Steps<void> {
+    const { c, root, kind, mine, seq, rtype, recvbuf, displs, counts, what } = a;
+    if (c.rank !== root) {
+      yield* flushSteps([rank.collSend(c, root, kind, mine as Uint8Array, seq)]);
+      return;
+    }
+    const rt = rank.commType(rtype);
+    for (let r = 0; r < c.group.length; r++) {
+      const at = recvbuf + (displs[r] ?? 0) * rt.extent;
+      const expected = (counts[r] ?? 0) * rt.size;
+      if (r !== root) {
+        unpack(mem.u8(), at, rt, yield* recvSteps(rank, c, r, kind, what, expected, seq));
+      } else if (mine !== undefined) {
+        if (mine.length !== expected) {
+          throw mpiError(
+            "MPI_ERR_TRUNCATE",
+            `${what}: root sends ${mine.length} bytes to itself but receives ${expected}`,
+          );
+        }
+        unpack(mem.u8(), at, rt, mine);
+      }
+    }
+  }
+
+  function* scattervSteps(a: {
+    c: CommState;
+    root: number;
+    rtype: number;
+    recvbuf: number;
+    kind: number;
+    what: string;
+    rcount: number;
+    seq: number;
+    parts: readonly Uint8Array[];
+  }): Steps<void> {
+    const { c, root, rtype, recvbuf, kind, what, rcount, seq, parts } = a;
+    if (c.rank !== root) {
+      const rt = rank.commType(rtype);
+      unpack(mem.u8(), recvbuf, rt, yield* recvSteps(rank, c, root, kind, what, rcount * rt.size, seq));
+      return;
+    }
+    const outs: Outgoing[] = [];
+    parts.forEach((bytes, r) => {
+      if (r !== root) outs.push(rank.collSend(c, r, kind, bytes, seq));
+      else if (recvbuf !== IN_PLACE) unpack(mem.u8(), recvbuf, rank.commType(rtype), bytes);
+    });
+    yield* flushSteps(outs);
+  }
+
+  function* allgathervSteps(a: {
+    c: CommState;
+    me: number;
+    total: number;
+    mine: Uint8Array;
+    kind: number;
+    what: string;
+    sizes: readonly number[];
+    seq: number;
+    recvbuf: number;
+    displs: readonly number[];
+    rt: TypeInfo;
+  }): Steps<void> {
+    const { c, me, total, mine, kind, what, sizes, seq, recvbuf, displs, rt } = a;
+    let whole: Uint8Array | undefined;
+    if (me === 0) {
+      whole = new Uint8Array(total);
+      let offset = 0;
+      for (let r = 0; r < c.group.length; r++) {
+        const part = r === 0 ? mine : yield* recvSteps(rank, c, r, kind, what, sizes[r], seq);
+        if (part.length !== sizes[r]) {
+          throw mpiError(
+            "MPI_ERR_TRUNCATE",
+            `${what}: rank ${r} contributes ${part.length} bytes, ${sizes[r]} expected`,
+          );
+        }
+        whole.set(part, offset);
+        offset += part.length;
+      }
+    } else {
+      yield* flushSteps([rank.collSend(c, 0, kind, mine, seq)]);
+    }
+    const all = yield* fanOutSteps(rank, c, 0, kind, what, whole, total, seq);
+    let offset = 0;
+    for (let r = 0; r < c.group.length; r++) {
+      const len = sizes[r] ?? 0;
+      unpack(mem.u8(), recvbuf + (displs[r] ?? 0) * rt.extent, rt, all.subarray(offset, offset + len));
+      offset += len;
+    }
+  }
+
+  function* alltoallvSteps(a: {
+    c: CommState;
+    n: number;
+    me: number;
+    kind: number;
+    parts: readonly Uint8Array[];
+    seq: number;
+    recvbuf: number;
+    rdispls: readonly number[];
+    rt: TypeInfo;
+    rcounts: readonly number[];
+    what: string;
+  }): Steps<void> {
+    const { c, n, me, kind, parts, seq, recvbuf, rdispls, rt, rcounts, what } = a;
+    const outs: Outgoing[] = [];
+    for (let k = 1; k < n; k++) {
+      const r = (me + k) % n;
+      outs.push(rank.collSend(c, r, kind, parts[r] as Uint8Array, seq));
+    }
+    unpack(mem.u8(), recvbuf + (rdispls[me] ?? 0) * rt.extent, rt, parts[me] as Uint8Array);
+    for (let k = 1; k < n; k++) {
+      const r = (me - k + n) % n;
+      const bytes = yield* recvSteps(rank, c, r, kind, what, (rcounts[r] ?? 0) * rt.size, seq);
+      unpack(mem.u8(), recvbuf + (rdispls[r] ?? 0) * rt.extent, rt, bytes);
+    }
+    yield* flushSteps(outs);
+  }
 
   return { barrier, bcast, reduce, allreduce, reduceScatter, scan, gatherv, scatterv, allgatherv, alltoallv };
 }

@@ -24,32 +24,39 @@ import { fanOutSteps } from "./hierarchy.js";
 import type { HostCalls } from "./imports-types.js";
 import { Coll, type MpiRank } from "./rank.js";
 import type { CartTopology, CommState } from "./state.js";
-import { flushSteps, recvSteps, runSteps } from "./steps.js";
+import { flushSteps, recvSteps, runSteps, type Steps } from "./steps.js";
 
 /** MPI_COMM_TYPE_SHARED (mpi.h). */
 const COMM_TYPE_SHARED = 1;
+
+/** exchangeInts's messages (a generator declared once: see collective-algorithms.ts). */
+function* exchangeIntsSteps(
+  rank: MpiRank,
+  c: CommState,
+  bytes: Uint8Array,
+  width: number,
+  seq: number,
+  what: string,
+): Steps<Uint8Array> {
+  let whole: Uint8Array | undefined;
+  if (c.rank === 0) {
+    whole = new Uint8Array(width * 4 * c.group.length);
+    whole.set(bytes, 0);
+    for (let r = 1; r < c.group.length; r++) {
+      whole.set(yield* recvSteps(rank, c, r, Coll.commCreate, what, width * 4, seq), r * width * 4);
+    }
+  } else {
+    yield* flushSteps([rank.collSend(c, 0, Coll.commCreate, bytes, seq)]);
+  }
+  return yield* fanOutSteps(rank, c, 0, Coll.commCreate, what, whole, width * 4 * c.group.length, seq);
+}
 
 /** Allgather of a few ints per rank over c's collective context. */
 function exchangeInts(rank: MpiRank, c: CommState, mine: readonly number[], what: string): number[][] {
   const width = mine.length;
   const bytes = new Uint8Array(new Int32Array(mine).buffer);
   const seq = rank.nextCollSeq(c);
-  const all = runSteps(
-    rank,
-    (function* () {
-      let whole: Uint8Array | undefined;
-      if (c.rank === 0) {
-        whole = new Uint8Array(width * 4 * c.group.length);
-        whole.set(bytes, 0);
-        for (let r = 1; r < c.group.length; r++) {
-          whole.set(yield* recvSteps(rank, c, r, Coll.commCreate, what, width * 4, seq), r * width * 4);
-        }
-      } else {
-        yield* flushSteps([rank.collSend(c, 0, Coll.commCreate, bytes, seq)]);
-      }
-      return yield* fanOutSteps(rank, c, 0, Coll.commCreate, what, whole, width * 4 * c.group.length, seq);
-    })(),
-  );
+  const all = runSteps(rank, exchangeIntsSteps(rank, c, bytes, width, seq, what));
   const ints = new Int32Array(all.slice().buffer);
   const out: number[][] = [];
   for (let r = 0; r < c.group.length; r++) out.push(Array.from(ints.subarray(r * width, (r + 1) * width)));
