@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 import { rewriteAtomicRmw } from "../../wasm-host/omp-toolchain/atomic-rmw.js";
@@ -14,11 +15,12 @@ import { Reader, readSections, walkInstructions } from "../../wasm-host/omp-tool
 import { buildWasm, programPath } from "./support.js";
 
 const run = promisify(execFile);
+const EXAMPLES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "examples", "omp");
 
 /** Counts atomic instructions by kind across every function body. */
-function atomicCounts(bytes: Uint8Array): { rmw: number; cmpxchg: number } {
+function atomicCounts(bytes: Uint8Array): { rmw: number; cmpxchg: number; simd: number } {
   const code = readSections(bytes).find((s) => s.id === 10);
-  const counts = { rmw: 0, cmpxchg: 0 };
+  const counts = { rmw: 0, cmpxchg: 0, simd: 0 };
   if (!code) return counts;
   const r = new Reader(code.body);
   const n = r.u32();
@@ -31,6 +33,7 @@ function atomicCounts(bytes: Uint8Array): { rmw: number; cmpxchg: number } {
       r.byte();
     }
     walkInstructions(r, end, (_start, op, sub) => {
+      if (op === 0xfd) counts.simd++;
       if (op !== 0xfe) return;
       if (sub >= 0x1e && sub <= 0x40) counts.rmw++;
       if (sub >= 0x48 && sub <= 0x4e) counts.cmpxchg++;
@@ -130,6 +133,20 @@ describe("atomic read-modify-write rewrite", () => {
     expect(() => f(-16)).toThrow(/out of bounds/);
     expect(() => f(2)).toThrow(/unaligned/);
   });
+
+  test("the walker reads every instruction of the OpenMP examples (SIMD, bulk memory, atomics)", async () => {
+    let simd = 0;
+    for (const name of ["stencil", "reduction_kernel", "wavefront", "epcc"]) {
+      const bytes = await buildWasm(path.join(EXAMPLES, `${name}.c`));
+      const again = rewriteAtomicRmw(bytes);
+      expect(again.skipped, name).toBeUndefined();
+      expect(again.rewritten, name).toBe(0);
+      const counts = atomicCounts(bytes);
+      expect(counts.cmpxchg, name).toBeGreaterThan(0);
+      simd += counts.simd;
+    }
+    expect(simd).toBeGreaterThan(0);
+  }, 120_000);
 
   test("a module without atomics, or one it cannot read, is returned as it was", async () => {
     const plain = await wat(`(module (func (export "f") (result i32) (i32.const 1)))`);
