@@ -41,6 +41,9 @@ import {
   mpiRefusal,
   mpiWarmUpPlan,
   type OpenMpJobHandle,
+  ompProviderUrl,
+  ompWarmUpModule,
+  ompWarmUpPlan,
   prewarmGranuleWorkers,
   runGranule,
   type StagedRestore,
@@ -202,6 +205,14 @@ export class HostActor {
       prewarmGranuleWorkers([mpiProviderUrl().href], [mpiWarmUpPlan()]),
       new Promise((resolve) => setTimeout(resolve, WARM_UP_WAIT_MS).unref()),
     ]);
+    // Then the OpenMP runtime (wasm-host/omp/warm-up.ts), once its exercise is built: that takes
+    // the toolchain (cached after the first build), so the host does not wait for it, and a
+    // machine without clang runs without this warm-up.
+    if (process.env.GRANNY_WARM_UP !== "0") {
+      ompWarmUpModule()
+        .then((program) => prewarmGranuleWorkers([ompProviderUrl().href], [ompWarmUpPlan(program)]))
+        .catch((err: Error) => this.opts.log.warn(`no OpenMP warm-up: ${err.message.split("\n")[0]}`));
+    }
     await this.register();
 
     const every = this.opts.heartbeatMs ?? 1000;

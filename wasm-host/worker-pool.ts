@@ -12,8 +12,10 @@
 // vCPU free for that work.
 //
 // Idle workers also warm up (WarmUpPlan): a team of them runs a provider's exercise (the MPI one:
-// a two-rank job over the real host calls, mpi/warm-up.ts) so that V8 has compiled the
-// provider's hot paths before a launch needs them. A launch prefers a warmed worker, and taking
+// a two-rank job over the real host calls, mpi/warm-up.ts; the OpenMP one: a program of ours as
+// main and team thread, omp/warm-up.ts) so that V8 has compiled the
+// provider's hot paths before a launch needs them; with several plans (MPI and OpenMP), a team
+// runs them one after the other. A launch prefers a warmed worker, and taking
 // one that is still warming stops its team's exercise (the launch waits for the round in
 // progress, well under a millisecond once warm). A team starts only on vCPUs that no running
 // granule uses. GRANNY_WARM_UP=0 turns warm-ups off.
@@ -37,11 +39,17 @@ export interface WarmUpPlan {
 
 interface IdleWorker {
   readonly worker: Worker;
-  /** cold: not warmed (yet); warming: in a team's exercise (stop ends it); warm: done. */
+  /** cold: not warmed (yet); warming: in a team's exercise (stop ends it); warm: warmed by a plan. */
   state: "cold" | "warming" | "warm";
+  /** Plans this worker has run (or could not start). */
+  readonly done: Set<WarmUpPlan>;
   stop?: () => void;
-  /** Settles when the worker's warm-up has ended (or the worker has), once it has begun one. */
+  /**
+   * Settles when the worker's warm-ups have ended, every plan it could run now done (or the
+   * worker has gone), once it has begun one.
+   */
   warmedUp?: Promise<void>;
+  settle?: () => void;
 }
 
 const idle: IdleWorker[] = [];
@@ -66,10 +74,11 @@ export interface PooledWorkerData {
 export function takeWarmWorker(): Worker | undefined {
   if (size === 0) return undefined;
   const rank = { warm: 0, cold: 1, warming: 2 } as const;
-  const taken = [...idle].sort((a, b) => rank[a.state] - rank[b.state])[0];
+  const taken = [...idle].sort((a, b) => rank[a.state] - rank[b.state] || b.done.size - a.done.size)[0];
   if (taken === undefined) return undefined;
   idle.splice(idle.indexOf(taken), 1);
   if (taken.state === "warming") taken.stop?.();
+  taken.settle?.();
   forget.get(taken.worker)?.();
   taken.worker.ref();
   return taken.worker;
@@ -135,11 +144,12 @@ function refill(url: URL, limits: ResourceLimits): void {
     } catch {
       return;
     }
-    const entry: IdleWorker = { worker, state: "cold" };
+    const entry: IdleWorker = { worker, state: "cold", done: new Set() };
     const drop = () => {
       const at = idle.indexOf(entry);
       if (at >= 0) idle.splice(at, 1);
       entry.stop?.();
+      entry.settle?.();
     };
     worker.on("error", drop);
     worker.on("exit", drop);
@@ -155,13 +165,14 @@ function refill(url: URL, limits: ResourceLimits): void {
 }
 
 /**
- * Puts cold idle workers into teams, one plan after the other, while the team's threads find
- * vCPUs that no running granule uses (otherwise they wait for the next granule to end).
+ * Puts idle workers into teams for the plans they have not run, one plan after the other, while
+ * the team's threads find vCPUs that no running granule uses (otherwise they wait for the next
+ * granule to end). A team whose exercise ends goes on to the next plan together.
  */
 function startWarmUps(): void {
   for (const plan of plans) {
     for (;;) {
-      const team = idle.filter((w) => w.state === "cold").slice(0, plan.team);
+      const team = idle.filter((w) => w.state !== "warming" && !w.done.has(plan)).slice(0, plan.team);
       if (team.length < plan.team) break;
       const warming = idle.filter((w) => w.state === "warming").length;
       if (running + warming + plan.team > availableParallelism()) break;
@@ -171,7 +182,7 @@ function startWarmUps(): void {
       } catch {
         // A plan that cannot start (no memory for its shared buffers): the workers stay as cold
         // as they are, but are not put in a team again.
-        for (const member of team) member.state = "warm";
+        for (const member of team) member.done.add(plan);
         break;
       }
       let left = team.length;
@@ -184,21 +195,30 @@ function startWarmUps(): void {
       team.forEach((member, i) => {
         member.state = "warming";
         member.stop = stop;
-        let settle = () => {};
-        member.warmedUp = new Promise<void>((resolve) => {
-          settle = resolve;
-        });
-        // The member's warm-up has ended, by its answer or by its thread's exit.
+        if (member.settle === undefined) {
+          member.warmedUp = new Promise<void>((resolve) => {
+            member.settle = () => {
+              member.settle = undefined;
+              resolve();
+            };
+          });
+        }
+        // The member's warm-up has ended, by its answer or by its thread's exit. Once the whole
+        // team's has, the next plan may start with them; those it does not take are warmed up.
         const over = () => {
           member.worker.off("message", finished);
           member.worker.off("exit", over);
           member.stop = undefined;
-          settle();
-          if (--left === 0) run.end();
+          if (member.state === "warming") member.state = member.done.size > 0 ? "warm" : "cold";
+          if (--left === 0) {
+            run.end();
+            startWarmUps();
+          }
         };
         const finished = (m: unknown) => {
           if (!isWarmUpDone(m)) return;
           reports.push(m.warmedUp);
+          member.done.add(plan);
           member.state = "warm";
           // Idle again: it must not keep the process alive (a launch that took it refs it).
           if (idle.includes(member)) member.worker.unref();
@@ -213,4 +233,5 @@ function startWarmUps(): void {
       });
     }
   }
+  for (const w of idle) if (w.state !== "warming") w.settle?.();
 }

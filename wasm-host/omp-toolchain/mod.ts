@@ -8,3 +8,4 @@ export {
 } from "./compile.js";
 export { LOCKED_LIBC_FUNCTIONS, OMP_COMPILE_FLAGS } from "./flags.js";
 export { ompIncludeDir } from "./paths.js";
+export { ompWarmUpModule } from "./warm-up-module.js";

@@ -28,3 +28,11 @@ export function ompRuntimeSource(): string {
     new URL("../../../wasm-host/omp-toolchain/granny_omp_rt.c", import.meta.url),
   ]);
 }
+
+/** The OpenMP warm-up exercise that idle pooled workers run (warm-up-module.ts). */
+export function ompWarmUpSource(): string {
+  return firstExisting([
+    new URL("./warm_up.c", import.meta.url),
+    new URL("../../../wasm-host/omp-toolchain/warm_up.c", import.meta.url),
+  ]);
+}

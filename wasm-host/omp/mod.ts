@@ -20,3 +20,4 @@ export {
 export { NotAnOpenMpModuleError } from "./memory-import.js";
 export { ompProviderUrl } from "./provider-url.js";
 export { GRANNY_OMP_NAMESPACE, OMP_FUNCTIONS, OMP_NAMESPACE, type OmpFunctionName } from "./supported.js";
+export { ompWarmUpPlan } from "./warm-up-plan.js";

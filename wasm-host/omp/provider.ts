@@ -11,6 +11,8 @@ import { ompKindFromSched, Sched, schedFromOmpKind } from "./schedule.js";
 import { GRANNY_OMP_NAMESPACE, OMP_NAMESPACE, type OmpFunctionName } from "./supported.js";
 import { OmpRuntimeError, OmpThreadRuntime, readExports } from "./thread-runtime.js";
 
+export { warmUp } from "./warm-up.js";
+
 type Fn = (...args: never[]) => unknown;
 
 const I4: IntType = { bytes: 4, signed: true };
