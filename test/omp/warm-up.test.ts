@@ -41,6 +41,7 @@ describe("OpenMP warm-up of pooled workers", () => {
     expect(performance.now() - started).toBeLessThan(20_000);
     const reports = warmUpReports().slice(before);
     expect(reports.length).toBeGreaterThanOrEqual(1);
-    for (const report of reports) expect(String(report.stoppedBy), JSON.stringify(reports)).toMatch(/stopped/);
+    for (const report of reports)
+      expect(String(report.stoppedBy), JSON.stringify(reports)).toMatch(/stopped/);
   }, 120_000);
 });
