@@ -20,20 +20,28 @@ function checkRoot(c: CommState, root: number, what: string): void {
   }
 }
 
+/** A reduction once started: its arguments checked, its sequence number taken, this rank's part packed. */
+interface Reduction {
+  readonly c: CommState;
+  readonly t: TypeInfo;
+  readonly seq: number;
+  /** This rank's contribution, packed. */
+  readonly mine: Uint8Array;
+  readonly count: number;
+  readonly type: number;
+  readonly op: number;
+  readonly recvbuf: number;
+}
+
 /** The reduction of every rank's packed contribution, at root (undefined elsewhere). */
-export function* reduceToRootSteps(
+function* reduceToRootSteps(
   rank: MpiRank,
-  c: CommState,
+  r: Reduction,
   root: number,
-  mine: Uint8Array,
-  count: number,
-  typeHandle: number,
-  t: TypeInfo,
-  op: number,
   kind: number,
   what: string,
-  seq: number,
 ): Steps<Uint8Array | undefined> {
+  const { c, mine, count, type: typeHandle, t, op, seq } = r;
   if (rank.isCommutative(op)) {
     const combine = (acc: Uint8Array, incoming: Uint8Array) =>
       rank.applyOp(op, typeHandle, t, count, incoming, acc);
@@ -45,10 +53,11 @@ export function* reduceToRootSteps(
   }
   const n = c.group.length;
   const parts: Uint8Array[] = [];
-  for (let r = 0; r < n; r++)
-    parts.push(r === root ? mine : yield* recvSteps(rank, c, r, kind, what, mine.length, seq));
+  for (let from = 0; from < n; from++)
+    parts.push(from === root ? mine : yield* recvSteps(rank, c, from, kind, what, mine.length, seq));
   const acc = (parts[n - 1] as Uint8Array).slice();
-  for (let r = n - 2; r >= 0; r--) rank.applyOp(op, typeHandle, t, count, parts[r] as Uint8Array, acc);
+  for (let from = n - 2; from >= 0; from--)
+    rank.applyOp(op, typeHandle, t, count, parts[from] as Uint8Array, acc);
   return acc;
 }
 
@@ -81,7 +90,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     comm: number,
     inPlaceHere: (c: CommState) => boolean,
     check: (c: CommState) => void = () => {},
-  ) => {
+  ): Reduction => {
     const c = rank.comm(comm);
     const t = rank.commType(type);
     rank.checkCount(count);
@@ -89,7 +98,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     rank.isCommutative(op);
     const seq = rank.nextCollSeq(c);
     const mine = packAt(sendbuf === IN_PLACE && inPlaceHere(c) ? recvbuf : sendbuf, count, t);
-    return { c, t, seq, mine };
+    return { c, t, seq, mine, count, type, op, recvbuf };
   };
 
   const barrier = (comm: number): Started => {
@@ -123,7 +132,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
     root: number,
     comm: number,
   ): Started => {
-    const { c, t, seq, mine } = startReduction(
+    const r = startReduction(
       sendbuf,
       recvbuf,
       count,
@@ -133,10 +142,7 @@ export function collectiveAlgorithms(rank: MpiRank) {
       (c) => c.rank === root,
       (c) => checkRoot(c, root, "MPI_Reduce"),
     );
-    return {
-      comm,
-      steps: reduceSteps({ c, root, mine, count, type, t, op, seq, recvbuf }),
-    };
+    return { comm, steps: reduceSteps(r, root) };
   };
 
   const allreduce = (
@@ -147,12 +153,8 @@ export function collectiveAlgorithms(rank: MpiRank) {
     op: number,
     comm: number,
   ): Started => {
-    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
-    const what = "MPI_Allreduce";
-    return {
-      comm,
-      steps: allreduceSteps({ c, mine, count, type, t, op, seq, recvbuf, what }),
-    };
+    const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
+    return { comm, steps: allreduceSteps(r) };
   };
 
   const reduceScatter = (
@@ -166,11 +168,8 @@ export function collectiveAlgorithms(rank: MpiRank) {
     what: string,
   ): Started => {
     const total = counts.reduce((a, b) => a + b, 0);
-    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, total, type, op, comm, () => true);
-    return {
-      comm,
-      steps: reduceScatterSteps({ c, mine, total, type, t, op, kind, what, seq, counts, recvbuf }),
-    };
+    const r = startReduction(sendbuf, recvbuf, total, type, op, comm, () => true);
+    return { comm, steps: reduceScatterSteps(r, counts, kind, what) };
   };
 
   const scan = (
@@ -182,13 +181,8 @@ export function collectiveAlgorithms(rank: MpiRank) {
     comm: number,
     exclusive: boolean,
   ): Started => {
-    const { c, t, seq, mine } = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
-    const kind = exclusive ? Coll.exscan : Coll.scan;
-    const what = exclusive ? "MPI_Exscan" : "MPI_Scan";
-    return {
-      comm,
-      steps: scanSteps({ c, mine, kind, what, seq, exclusive, op, type, t, count, recvbuf }),
-    };
+    const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
+    return { comm, steps: scanSteps(r, exclusive) };
   };
 
   const gatherv = (
@@ -324,83 +318,32 @@ export function collectiveAlgorithms(rank: MpiRank) {
     if (c.rank !== root) unpack(mem.u8(), buf, t, got);
   }
 
-  function* reduceSteps(a: {
-    c: CommState;
-    root: number;
-    mine: Uint8Array;
-    count: number;
-    type: number;
-    t: TypeInfo;
-    op: number;
-    seq: number;
-    recvbuf: number;
-  }): Steps<void> {
-    const { c, root, mine, count, type, t, op, seq, recvbuf } = a;
-    const result = yield* reduceToRootSteps(
-      rank,
-      c,
-      root,
-      mine,
-      count,
-      type,
-      t,
-      op,
-      Coll.reduce,
-      "MPI_Reduce",
-      seq,
-    );
-    if (result !== undefined) unpack(mem.u8(), recvbuf, t, result);
+  function* reduceSteps(r: Reduction, root: number): Steps<void> {
+    const result = yield* reduceToRootSteps(rank, r, root, Coll.reduce, "MPI_Reduce");
+    if (result !== undefined) unpack(mem.u8(), r.recvbuf, r.t, result);
   }
 
-  function* allreduceSteps(a: {
-    c: CommState;
-    mine: Uint8Array;
-    count: number;
-    type: number;
-    t: TypeInfo;
-    op: number;
-    seq: number;
-    recvbuf: number;
-    what: string;
-  }): Steps<void> {
-    const { c, mine, count, type, t, op, seq, recvbuf, what } = a;
-    const result = yield* reduceToRootSteps(rank, c, 0, mine, count, type, t, op, Coll.allreduce, what, seq);
-    const all = yield* fanOutSteps(rank, c, 0, Coll.allreduce, what, result, count * t.size, seq);
-    unpack(mem.u8(), recvbuf, t, all);
+  function* allreduceSteps(r: Reduction): Steps<void> {
+    const what = "MPI_Allreduce";
+    const result = yield* reduceToRootSteps(rank, r, 0, Coll.allreduce, what);
+    const all = yield* fanOutSteps(rank, r.c, 0, Coll.allreduce, what, result, r.count * r.t.size, r.seq);
+    unpack(mem.u8(), r.recvbuf, r.t, all);
   }
 
-  function* reduceScatterSteps(a: {
-    c: CommState;
-    mine: Uint8Array;
-    total: number;
-    type: number;
-    t: TypeInfo;
-    op: number;
-    kind: number;
-    what: string;
-    seq: number;
-    counts: readonly number[];
-    recvbuf: number;
-  }): Steps<void> {
-    const { c, mine, total, type, t, op, kind, what, seq, counts, recvbuf } = a;
-    const result = yield* reduceToRootSteps(rank, c, 0, mine, total, type, t, op, kind, what, seq);
-    yield* scatterPackedSteps(rank, c, result, counts, t, recvbuf, kind, what, seq);
+  function* reduceScatterSteps(
+    r: Reduction,
+    counts: readonly number[],
+    kind: number,
+    what: string,
+  ): Steps<void> {
+    const result = yield* reduceToRootSteps(rank, r, 0, kind, what);
+    yield* scatterPackedSteps(rank, r.c, result, counts, r.t, r.recvbuf, kind, what, r.seq);
   }
 
-  function* scanSteps(a: {
-    c: CommState;
-    mine: Uint8Array;
-    kind: number;
-    what: string;
-    seq: number;
-    exclusive: boolean;
-    op: number;
-    type: number;
-    t: TypeInfo;
-    count: number;
-    recvbuf: number;
-  }): Steps<void> {
-    const { c, mine, kind, what, seq, exclusive, op, type, t, count, recvbuf } = a;
+  function* scanSteps(r: Reduction, exclusive: boolean): Steps<void> {
+    const { c, mine, seq, op, type, t, count, recvbuf } = r;
+    const kind = exclusive ? Coll.exscan : Coll.scan;
+    const what = exclusive ? "MPI_Exscan" : "MPI_Scan";
     // Rank i gets the prefix of ranks 0..i-1, folds its own in and passes it on.
     let forward = mine;
     if (c.rank > 0) {
