@@ -14,8 +14,8 @@
 // so the same effective address and the same traps), the same width, sequentially consistent,
 // and the old value left on the stack.
 
+import { concatBytes } from "../bytes.js";
 import {
-  concat,
   Reader,
   readSections,
   type Section,
@@ -110,7 +110,7 @@ function rewrite(module: Uint8Array): AtomicRmwRewrite {
   }
   if (rewritten === 0) return { bytes: module, rewritten: 0 };
 
-  const out = sections.map((s) => (s.id === 10 ? { id: 10, body: concat(bodies) } : s));
+  const out = sections.map((s) => (s.id === 10 ? { id: 10, body: concatBytes(bodies) } : s));
   return { bytes: writeSections(withGlobals(out, newGlobals)), rewritten };
 }
 
@@ -187,7 +187,7 @@ function rewriteBody(
     copied = site.end - bodyOffset;
   }
   parts.push(body.subarray(copied));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 function casLoop(
@@ -319,7 +319,7 @@ function withGlobals(sections: readonly Section[], types: readonly number[]): Se
   if (existing) {
     const r = new Reader(existing.body);
     const n = r.u32();
-    const body = concat([
+    const body = concatBytes([
       Uint8Array.from(u32Leb(n + types.length)),
       existing.body.subarray(r.pos),
       Uint8Array.from(entries),

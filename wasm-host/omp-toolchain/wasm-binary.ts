@@ -4,6 +4,8 @@
 // opcode it does not know is an UnknownOpcode: a caller then leaves the module as it was rather
 // than guess where the next instruction starts.
 
+import { concatBytes } from "../bytes.js";
+
 export class UnknownOpcode extends Error {
   override readonly name = "UnknownOpcode";
 }
@@ -82,17 +84,7 @@ export function readSections(bytes: Uint8Array): Section[] {
 export function writeSections(sections: readonly Section[]): Uint8Array {
   const parts: Uint8Array[] = [Uint8Array.from(MAGIC_AND_VERSION)];
   for (const s of sections) parts.push(Uint8Array.from([s.id, ...u32Leb(s.body.length)]), s.body);
-  return concat(parts);
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Value types that are one byte, as block types and in `select t*`. */

@@ -16,6 +16,7 @@
 
 import { createHash } from "node:crypto";
 import { Decoder, Encoder } from "cbor-x";
+import { concatBytes } from "../bytes.js";
 import { parseWasiState } from "../wasi/mod.js";
 import { SnapshotCorruptError, SnapshotModuleMismatchError, SnapshotVersionError } from "./errors.js";
 import { WASM_PAGE } from "./memory-image.js";
@@ -34,7 +35,7 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  * memory chunks are framed by hand and hashed and copied straight from the snapshot's buffers.
  */
 export function encodeSnapshot(snapshot: GranuleSnapshot): Uint8Array {
-  return concat(encodeSnapshotParts(snapshot));
+  return concatBytes(encodeSnapshotParts(snapshot));
 }
 
 /**
@@ -122,16 +123,6 @@ function memoryParts(image: MemoryImage): Uint8Array[] {
   return parts;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
-}
-
 export const PRECOPY_FORMAT = "granny.memory-precopy";
 const PRECOPY_VERSION = 1;
 
@@ -147,7 +138,7 @@ export function encodePrecopy(precopy: Precopy): Uint8Array {
     textItem("memory"),
     ...memoryParts(precopy.image),
   ];
-  return concat(hashedDocument(PRECOPY_FORMAT, PRECOPY_VERSION, body));
+  return concatBytes(hashedDocument(PRECOPY_FORMAT, PRECOPY_VERSION, body));
 }
 
 export function decodePrecopy(bytes: Uint8Array): Precopy {
