@@ -654,13 +654,17 @@ export class RankTransport {
     return taken;
   }
 
-  private noteFullMailboxes(): void {
+  /** Notes the mailboxes to this rank that hold a message now; true if any does. */
+  private noteFullMailboxes(): boolean {
+    let any = false;
     for (let from = 0; from < this.mailboxSeen.length; from++) {
       const box = this.boxes.box(from, this.slot);
       if (!this.boxes.isFull(box)) continue;
       this.mailboxSeen[from] = 1;
       this.mailboxSeenId[from] = this.boxes.msgId(box);
+      any = true;
     }
+    return any;
   }
 
   private firstPostedMatch(msg: Incoming): number {
@@ -678,11 +682,10 @@ export class RankTransport {
   /** Moves whatever can move: drains the inbox, pushes queued sends and acks. */
   progress(): boolean {
     let records = this.inbox.drain(this.control, this.visitRecord);
-    if (this.boxes.anyFullFor(this.slot)) {
-      // Ring records a sender wrote before filling its mailbox are visible once the box is seen
-      // full: take them first (the drain also takes a mailbox ahead of its sender's later
-      // records), then the messages seen.
-      this.noteFullMailboxes();
+    // Ring records a sender wrote before filling its mailbox are visible once the box is seen
+    // full: take them first (the drain also takes a mailbox ahead of its sender's later
+    // records), then the messages seen.
+    if (this.noteFullMailboxes()) {
       records += this.inbox.drain(this.control, this.visitRecord);
       records += this.takeSeenMailboxes();
     }
