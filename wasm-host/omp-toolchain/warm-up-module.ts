@@ -20,11 +20,13 @@ let building: Promise<Uint8Array> | undefined;
 
 /** The warm-up program's bytes (wasm-host/omp's ompWarmUpPlan takes them). */
 export function ompWarmUpModule(): Promise<Uint8Array> {
-  building ??= build();
-  // A failed build (no toolchain) may be retried by a later caller.
-  building.catch(() => {
-    building = undefined;
-  });
+  if (building === undefined) {
+    building = build();
+    // A failed build (no toolchain) may be retried by a later caller.
+    building.catch(() => {
+      building = undefined;
+    });
+  }
   return building;
 }
 

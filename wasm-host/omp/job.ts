@@ -9,7 +9,7 @@ import { type GranuleHandle, type GranuleOutcome, runGranule } from "../mod.js";
 import { compileForThreads } from "./compile-module.js";
 import { attachControl, type OpenMpJobControl } from "./control.js";
 import { ompSettings } from "./env.js";
-import { CONTROL_WORDS, Ctl, initControl, MAX_POOL } from "./layout.js";
+import { CONTROL_WORDS, Ctl, initControl, MAX_POOL, shutDown } from "./layout.js";
 import { memoryImportOf } from "./memory-import.js";
 import { OutputOrder } from "./output-order.js";
 import { isOmpThreadMessage, type OmpThreadData, type ThreadRole } from "./protocol.js";
@@ -115,9 +115,7 @@ export function startOpenMpJob(options: OpenMpJobOptions): OpenMpJobHandle {
   const finish = (outcome: GranuleOutcome): void => {
     if (finished) return;
     finished = true;
-    Atomics.store(ctl, Ctl.shutdown, 1);
-    Atomics.add(ctl, Ctl.forkGen, 1);
-    Atomics.notify(ctl, Ctl.forkGen);
+    shutDown(ctl);
     // Team threads leave their loop on shutdown; any still inside a region (the program exited
     // or failed mid-region) is stopped. A thread's output messages all arrive before its end,
     // so once every thread has ended the output is complete.

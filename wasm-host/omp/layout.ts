@@ -131,3 +131,10 @@ export function resetRegion(ctl: Int32Array, usedSlots: number): void {
     ctl[base + Slot.ordered] = 0;
   }
 }
+
+/** Ends the job's team: team threads leave their loop at the fork generation this moves. */
+export function shutDown(ctl: Int32Array): void {
+  Atomics.store(ctl, Ctl.shutdown, 1);
+  Atomics.add(ctl, Ctl.forkGen, 1);
+  Atomics.notify(ctl, Ctl.forkGen);
+}

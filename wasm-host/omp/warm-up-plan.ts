@@ -4,11 +4,11 @@
 // ompWarmUpModule() and hands its bytes here.
 
 import type { WarmUpPlan } from "../worker-pool.js";
-import { CONTROL_WORDS, Ctl, initControl } from "./layout.js";
+import { CONTROL_WORDS, Ctl, initControl, shutDown } from "./layout.js";
 import { memoryImportOf } from "./memory-import.js";
 import type { OmpThreadData, ThreadRole } from "./protocol.js";
 import { ompProviderUrl } from "./provider-url.js";
-import { MainState, type OmpWarmUpSession, shutDown, WARM_UP_SIGNAL_WORDS, WarmUpSignal } from "./warm-up.js";
+import { MainState, type OmpWarmUpSession, WARM_UP_SIGNAL_WORDS, WarmUpSignal } from "./warm-up.js";
 
 /**
  * Rounds (each some six regions with loops, a barrier, single, critical and atomic) and time of

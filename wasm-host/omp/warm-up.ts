@@ -11,7 +11,7 @@
 import type { ImportContext, WarmUpReport } from "../imports.js";
 import { linkImports } from "../link.js";
 import { createWasiState, WASI_NAMESPACE, WasiExit, WasiPreview1 } from "../wasi/mod.js";
-import { Ctl } from "./layout.js";
+import { Ctl, shutDown } from "./layout.js";
 import { isOmpThreadData, type OmpThreadData } from "./protocol.js";
 import { createImports } from "./provider.js";
 
@@ -170,13 +170,6 @@ function runPass(
 
 function entryOf(thread: OmpThreadData): string {
   return thread.role === "main" ? "__granny_omp_main" : "__granny_omp_team";
-}
-
-/** Ends the team's loop (as job.ts does when a job ends). */
-export function shutDown(ctl: Int32Array): void {
-  Atomics.store(ctl, Ctl.shutdown, 1);
-  Atomics.add(ctl, Ctl.forkGen, 1);
-  Atomics.notify(ctl, Ctl.forkGen);
 }
 
 /** Waits until team thread 0 waits for forks; true if the main thread may then run. */
