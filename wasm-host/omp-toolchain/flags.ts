@@ -1,5 +1,7 @@
 // The flags that make a C program an OpenMP module granny can run, and why each is there.
 
+import { V8_CODEGEN_FLAGS } from "../toolchain/clang.js";
+
 /** libc functions the runtime wraps with its lock (granny_omp_rt.c defines __wrap_<name>). */
 export const LOCKED_LIBC_FUNCTIONS = [
   "malloc",
@@ -48,6 +50,7 @@ export const OMP_COMPILE_FLAGS = [
   "-fopenmp",
   "-matomics",
   "-mbulk-memory",
+  ...V8_CODEGEN_FLAGS,
 ] as const;
 
 /** Main thread stack (wasm-ld's default of 64 KiB is too small for typical OpenMP programs). */

@@ -27,7 +27,7 @@ export async function ccMain(argv: readonly string[]): Promise<number> {
       process.stdout.write(
         "usage: granny cc [-o out.wasm] file.c ... [clang flags]\n" +
           "Compiles MPI programs (C or C++) to WebAssembly for granny: clang-19 --target=wasm32-wasi -O3 -msimd128\n" +
-          "with granny's mpi.h. Later flags override the defaults.\n" +
+          "-mllvm -force-vector-interleave=4, with granny's mpi.h. Later flags override the defaults.\n" +
           "With -fopenmp: an OpenMP program (threads over one shared memory) with granny's OpenMP runtime.\n",
       );
       return 0;

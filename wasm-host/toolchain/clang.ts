@@ -32,6 +32,17 @@ export function clangDrivers(): { readonly cc: string; readonly cxx: string } {
   };
 }
 
+/**
+ * Code generation tuned for V8's compiler, in every module granny cc builds. LLVM's WebAssembly
+ * target sets no interleave factor for vectorised loops (so 1: one SIMD operation per iteration),
+ * and TurboFan keeps a loop's overhead (index arithmetic in 32 bits, a stack check on the back
+ * edge) per iteration; four interleaved SIMD operations per iteration spread it. Measured by hand
+ * on heat2d's Jacobi kernel (one rank's 512x1024 share, best of 40 sweeps): 0.326 ms, 0.284 ms
+ * with 2, 0.260 ms with 4, 0.289 ms with 8, against 0.229 ms natively (clang -O3, which
+ * interleaves by 2 on x86-64). A later `-mllvm -force-vector-interleave=N` of the user wins.
+ */
+export const V8_CODEGEN_FLAGS = ["-mllvm", "-force-vector-interleave=4"] as const;
+
 const CXX_EXTENSIONS = [".cc", ".cpp", ".cxx", ".c++", ".C"];
 
 export function isCxxSource(path: string): boolean {

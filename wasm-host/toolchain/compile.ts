@@ -1,6 +1,6 @@
 // compileMpi: the mpicc of granny. Drives clang-19 for wasm32-wasi with our mpi.h, SIMD and -O3
 // on by default, and links the small runtime that registers callbacks for user-defined ops.
-import { clangDrivers, isCxxSource, runProcess } from "./clang.js";
+import { clangDrivers, isCxxSource, runProcess, V8_CODEGEN_FLAGS } from "./clang.js";
 import { includeDir, libmSource, runtimeSource } from "./paths.js";
 import { cachedObject } from "./runtime-object.js";
 
@@ -31,7 +31,7 @@ export class CompileError extends Error {
 }
 
 /** Flags every MPI module is built with. */
-export const DEFAULT_FLAGS = ["--target=wasm32-wasi", "-O3", "-msimd128"] as const;
+export const DEFAULT_FLAGS = ["--target=wasm32-wasi", "-O3", "-msimd128", ...V8_CODEGEN_FLAGS] as const;
 /** Link flags: small modules, and the function table exported so user-defined ops can be called. */
 const LINK_FLAGS = ["-Wl,--strip-debug", "-Wl,--export-table"] as const;
 /** Debian's wasm32 libc++ is built without exception support. */
