@@ -951,6 +951,9 @@ export class HostActor {
         await this.opts.bus.request(subjects.planner, end, ["granny.v1.ack"], { timeoutMs: 2000 });
         return;
       } catch (err) {
+        // A host that is leaving has told the planner so (host_leave), which ends its granules
+        // there; its connection may already be closed under this request.
+        if (this.stopping) return;
         if (attempt === 0)
           this.opts.log.warn(`reporting the end of ${g.jobId}/${g.granule}: ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, 500));
