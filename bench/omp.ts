@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { runOpenMpJob } from "../wasm-host/omp/mod.js";
 import { compileOpenMp } from "../wasm-host/omp-toolchain/mod.js";
+import { untilQuiet } from "./quiet.js";
 import { type Row, slowdown } from "./table.js";
 
 const run = promisify(execFile);
@@ -41,6 +42,7 @@ async function buildBoth(name: string): Promise<{ wasm: Uint8Array; native: stri
 }
 
 async function underGranny(wasm: Uint8Array, args: readonly string[]): Promise<string> {
+  await untilQuiet();
   let stdout = "";
   let stderr = "";
   const decoder = new TextDecoder();
@@ -62,6 +64,8 @@ async function underGranny(wasm: Uint8Array, args: readonly string[]): Promise<s
 }
 
 async function natively(exe: string, args: readonly string[]): Promise<string> {
+  // After a granny job, the worker pool starts and warms up replacement workers (quiet.ts).
+  await untilQuiet();
   const { stdout } = await run(exe, [...args], {
     env: { ...process.env, OMP_NUM_THREADS: String(THREADS) },
   });
