@@ -23,6 +23,7 @@ import {
 } from "../wasm-host/mod.js";
 import { compileMpi } from "../wasm-host/toolchain/mod.js";
 import { untilQuiet } from "./quiet.js";
+import { type RawMeasure, rawNatsPingPong } from "./raw-nats-pingpong.js";
 import { type Row, slowdown } from "./table.js";
 
 const run = promisify(execFile);
@@ -104,7 +105,7 @@ async function withTracing(
   const port = (collector.address() as AddressInfo).port;
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${port}`;
   try {
-    const on = await acrossHostProcesses(wasmPath, args);
+    const on = (await acrossHostProcesses(wasmPath, args)).ours;
     const rows: Row[] = [];
     for (const bytes of [8, 65536]) {
       const a = on.find((m) => m.kind === "pingpong" && m.bytes === bytes);
@@ -126,14 +127,21 @@ async function withTracing(
   }
 }
 
-/** Runs the ping-pong as a job on a local cluster of two one-slot hosts, best of REPEATS runs. */
-async function acrossHostProcesses(wasmPath: string, args: readonly string[]): Promise<Measure[]> {
+/**
+ * Runs the ping-pong as a job on a local cluster of two one-slot hosts, best of REPEATS runs,
+ * and (with `raw`) plain nats.js ping-pongs through the same server.
+ */
+async function acrossHostProcesses(
+  wasmPath: string,
+  args: readonly string[],
+  raw = false,
+): Promise<{ ours: Measure[]; raw: RawMeasure[] }> {
   const module = new Uint8Array(await readFile(wasmPath));
   process.env.GRANNY_LOG = "warn";
   await using cluster = await LocalCluster.start({ hosts: 2, slots: 1, log: createLogger("bench", "warn") });
   const bus = await cluster.connect("bench");
   try {
-    return await best(async () => {
+    const ours = await best(async () => {
       const { jobId } = await submitJob(bus, { module, name: "pingpong.wasm", size: 2, args: [...args] });
       let stdout = "";
       const result = await waitJob(bus, jobId, {
@@ -144,6 +152,7 @@ async function acrossHostProcesses(wasmPath: string, args: readonly string[]): P
       if (result.state !== "finished") throw new Error(`ping-pong over NATS failed: ${result.error}`);
       return parse(stdout);
     });
+    return { ours, raw: raw ? await rawNatsPingPong(cluster.url) : [] };
   } finally {
     await bus.close();
   }
@@ -262,8 +271,21 @@ export async function benchMpi(): Promise<Row[]> {
   const oursAcross = await best(async () => parse((await granny(pingpong, ["a", "b"], acrossArgs)).stdout));
   rows.push(...compare(oursAcross, tcp, "2 routers, 1 process", "OpenMPI TCP"));
   // The real cross-host path: two host processes of a local cluster, envelopes over NATS.
-  const overNats = await acrossHostProcesses(path.join(OUT, "pingpong.wasm"), acrossArgs);
+  const nats = await acrossHostProcesses(path.join(OUT, "pingpong.wasm"), acrossArgs, true);
+  const overNats = nats.ours;
   rows.push(...compare(overNats, tcp, "2 host processes, NATS", "OpenMPI TCP"));
+  for (const r of nats.raw) {
+    const m = overNats.find((x) => x.kind === "pingpong" && x.bytes === r.bytes);
+    if (m === undefined) continue;
+    rows.push({
+      name: `ping-pong latency ${size(r.bytes)} over NATS, against raw nats.js`,
+      value: m.us,
+      unit: "us",
+      baseline: r.us,
+      baselineName: "nats.js pub/sub ping-pong",
+      ratio: slowdown(m.us, r.us),
+    });
+  }
   rows.push(...(await withTracing(path.join(OUT, "pingpong.wasm"), acrossArgs, overNats)));
 
   for (const [name, exampleArgs] of [
