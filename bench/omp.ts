@@ -9,6 +9,13 @@ import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import {
+  endWarmUps,
+  ompProviderUrl,
+  ompWarmUpModule,
+  ompWarmUpPlan,
+  prewarmGranuleWorkers,
+} from "../wasm-host/mod.js";
 import { runOpenMpJob } from "../wasm-host/omp/mod.js";
 import { compileOpenMp } from "../wasm-host/omp-toolchain/mod.js";
 import { untilQuiet } from "./quiet.js";
@@ -32,9 +39,11 @@ const KERNELS = [
   { name: "wavefront", args: ["4000", "4000"] },
 ] as const;
 
-async function buildBoth(name: string): Promise<{ wasm: Uint8Array; native: string }> {
+async function buildBoth(
+  name: string,
+  source = path.join(EXAMPLES, `${name}.c`),
+): Promise<{ wasm: Uint8Array; native: string }> {
   await mkdir(OUT, { recursive: true });
-  const source = path.join(EXAMPLES, `${name}.c`);
   const wasmPath = path.join(OUT, `${name}.wasm`);
   const native = path.join(OUT, `${name}.native`);
   await compileOpenMp({ sources: [source], output: wasmPath });
@@ -140,5 +149,63 @@ export async function benchOmp(): Promise<Row[]> {
       ratio: slowdown(value, baseline),
     });
   }
+  rows.push(...(await coldStart()));
   return rows;
+}
+
+/** Regions timed from a job's first fork (bench/programs/first_regions.c). */
+const FIRST_REGIONS = 4000;
+
+/** "first_regions <n> <ms> <slow> <worst ms>" -> ms for the n regions. */
+function parseFirstRegions(stdout: string): number {
+  const m = /^first_regions (\d+) ([\d.]+) (\d+) ([\d.]+)$/m.exec(stdout);
+  if (m === null) throw new Error(`first_regions printed no measurement:\n${stdout}`);
+  return Number(m[2]);
+}
+
+/**
+ * The first regions of a job on fresh pooled workers, and on workers that ran the pool's OpenMP
+ * warm-up first (what a host actor does at start, omp/warm-up.ts), against libomp's first regions
+ * (which include its thread creation). Each job's workers are new threads: the pool replaces the
+ * workers a job used.
+ */
+async function coldStart(): Promise<Row[]> {
+  const source = path.join(here, "programs", "first_regions.c");
+  const built = await buildBoth("first_regions", source);
+  const args = [String(FIRST_REGIONS)];
+  const program = await ompWarmUpModule();
+  let cold = Number.POSITIVE_INFINITY;
+  let warmed = Number.POSITIVE_INFINITY;
+  let native = Number.POSITIVE_INFINITY;
+  try {
+    // Fresh workers first, while no warm-up plan is set: the workers that replace a job's then
+    // load the provider and run nothing (a plan set later could not be taken back from them).
+    endWarmUps();
+    for (let i = 0; i < RUNS; i++) {
+      native = Math.min(native, parseFirstRegions(await natively(built.native, args)));
+      await prewarmGranuleWorkers([ompProviderUrl().href]);
+      cold = Math.min(cold, parseFirstRegions(await underGranny(built.wasm, args)));
+    }
+    for (let i = 0; i < RUNS; i++) {
+      native = Math.min(native, parseFirstRegions(await natively(built.native, args)));
+      // Resolves once the idle workers (the replacements of the last job's) have warmed up.
+      await prewarmGranuleWorkers([ompProviderUrl().href], [ompWarmUpPlan(program)]);
+      warmed = Math.min(warmed, parseFirstRegions(await underGranny(built.wasm, args)));
+    }
+  } finally {
+    // The next group must not share the cores with warm-ups of replacement workers.
+    endWarmUps();
+  }
+  const row = (name: string, value: number): Row => ({
+    name,
+    value,
+    unit: "ms",
+    baseline: native,
+    baselineName: "clang -fopenmp, first regions",
+    ratio: slowdown(value, native),
+  });
+  return [
+    row(`first ${FIRST_REGIONS} regions of a job, ${THREADS} threads, fresh workers`, cold),
+    row(`first ${FIRST_REGIONS} regions of a job, ${THREADS} threads, after the warm-up`, warmed),
+  ];
 }
