@@ -47,6 +47,13 @@ describe.each([
     expect(r.outcomes.some((o) => o.kind === "failed")).toBe(true);
   });
 
+  it("a root waiting for contributions from ranks in a barrier fails instead of hanging", async () => {
+    const r = await runGranny(await misuse("mismatched_root"), 3, hosts);
+    expect(r.failure?.message).toMatch(
+      /mismatched collectives: this rank is in MPI_Reduce while rank [12] called MPI_Barrier|mismatched collectives: this rank is in MPI_Barrier while rank 0 called MPI_Reduce/,
+    );
+  });
+
   it("a rank leaving without MPI_Finalize fails the peers that wait for it", async () => {
     const r = await runGranny(await misuse("no_finalize"), 3, hosts);
     expect(r.failure?.message).toBe("MPI_ERR_OTHER: rank 1 exited without calling MPI_Finalize");

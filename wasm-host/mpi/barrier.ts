@@ -12,6 +12,8 @@
 import { fanIn, fanOut } from "./hierarchy.js";
 import { type BarrierControl, MPI_CONTROL_POINT, parkUntilReleased, quiesce, saveRank } from "./migration.js";
 import { Coll, type MpiRank } from "./rank.js";
+import { sharedMemoryBarrier, usesSharedMemoryBarrier } from "./shm-barrier.js";
+import type { CommState } from "./state.js";
 
 export { BARRIER_IMPORT } from "./provider-names.js";
 
@@ -27,14 +29,11 @@ export function controlPointBarrier(rank: MpiRank, comm: number, control?: Barri
   const wholeWorld = control !== undefined && c.group.length === rank.data.worldSize;
   const snapshot = wholeWorld && points?.snapshotRequested() === true;
   const hold = wholeWorld && (snapshot || rank.transport.control.barrierHeld);
-  const mine = new Uint8Array([hold ? 1 : 0]);
-  // Both phases carry one sequence number, so a rank in another collective is told so.
+  // One sequence number per collective call, so that a rank in another collective is told so.
   const seq = rank.nextCollSeq(c);
-  const combine = (acc: Uint8Array, incoming: Uint8Array) => {
-    acc[0] = (acc[0] as number) | (incoming[0] as number);
-  };
-  const all = fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", mine, combine, seq);
-  const held = fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", all, 1, seq)[0] === 1;
+  const held = usesSharedMemoryBarrier(rank, c)
+    ? sharedMemoryBarrier(rank, seq, hold)
+    : overMessages(rank, c, seq, hold);
   if (!held || control === undefined) return 0;
   quiesce(rank, c);
   if (snapshot) {
@@ -43,4 +42,13 @@ export function controlPointBarrier(rank: MpiRank, comm: number, control?: Barri
   }
   parkUntilReleased(rank, control);
   return 0;
+}
+
+/** The barrier as a fan-in and fan-out through rank 0, carrying the OR of the hold flags. */
+function overMessages(rank: MpiRank, c: CommState, seq: number, hold: boolean): boolean {
+  const combine = (acc: Uint8Array, incoming: Uint8Array) => {
+    acc[0] = (acc[0] as number) | (incoming[0] as number);
+  };
+  const all = fanIn(rank, c, 0, Coll.barrier, "MPI_Barrier", new Uint8Array([hold ? 1 : 0]), combine, seq);
+  return fanOut(rank, c, 0, Coll.barrier, "MPI_Barrier", all, 1, seq)[0] === 1;
 }

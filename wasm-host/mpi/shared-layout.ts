@@ -9,6 +9,10 @@ const SLOT_BELL = 0;
 const SLOT_STATE = 1;
 const SLOT_INFLIGHT = 2;
 const SLOT_SLEEPING = 3;
+/** The world barrier of a job on one host (shm-barrier.ts): the last barrier's sequence number
+ * plus one (0: none yet), and the rank's hold flag for even and odd sequence numbers. */
+const SLOT_BARRIER_SEQ = 4;
+const SLOT_BARRIER_FLAG = 5;
 const CONTROL_HEAD_WORDS = 16;
 const ABORT_FLAG = 0;
 const ABORT_CODE = 1;
@@ -105,6 +109,22 @@ export class Control {
 
   addInflight(slot: number, bytes: number): void {
     Atomics.add(this.words, this.at(slot, SLOT_INFLIGHT), bytes);
+  }
+
+  /** The last world barrier this slot's rank arrived at, as its sequence number plus one (0: none). */
+  barrierArrival(slot: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_BARRIER_SEQ));
+  }
+
+  /** The hold flag a slot's rank brought to the world barrier of this parity. */
+  barrierFlag(slot: number, parity: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_BARRIER_FLAG + parity));
+  }
+
+  /** Arrives at a world barrier: the flag first, then the arrival that publishes it. */
+  arriveAtBarrier(slot: number, seqPlusOne: number, parity: number, flag: number): void {
+    Atomics.store(this.words, this.at(slot, SLOT_BARRIER_FLAG + parity), flag);
+    Atomics.store(this.words, this.at(slot, SLOT_BARRIER_SEQ), seqPlusOne);
   }
 
   get barrierHeld(): boolean {

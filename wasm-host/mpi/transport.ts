@@ -478,6 +478,12 @@ export class RankTransport {
     return true;
   }
 
+  /** The first unexpected message of this context whose tag satisfies `tagTest`. */
+  findUnexpected(ctx: number, tagTest: (tag: number) => boolean): Incoming | undefined {
+    for (const m of this.unexpected) if (m.ctx === ctx && tagTest(m.tag)) return m;
+    return undefined;
+  }
+
   /** The first unexpected message a receive with these arguments would match (MPI_Probe). */
   peek(ctx: number, src: number, tag: number): Incoming | undefined {
     return this.unexpected.find((m) => matches({ ctx, src, tag, tagMask: -1 }, m));
@@ -707,6 +713,16 @@ export class RankTransport {
   }
 
   private readonly spinMs: number;
+
+  /** True when records or mailbox messages wait to be taken in by progress(). */
+  get hasIncoming(): boolean {
+    return this.inbox.pending || this.boxes.anyFullFor(this.slot);
+  }
+
+  /** How long a waiting rank polls before it sleeps on its doorbell. */
+  get pollMs(): number {
+    return this.spinMs;
+  }
 
   private readonly mailboxesEmpty = (): boolean => !this.boxes.anyFullFor(this.slot);
 
