@@ -54,6 +54,13 @@ describe.each([
     );
   });
 
+  it("an allreduce with mismatched counts fails the job", async () => {
+    const r = await runGranny(await misuse("mismatched_counts"), 3, hosts);
+    expect(r.failure?.message).toMatch(
+      /MPI_Allreduce: rank \d contributed \d+ bytes .*\(mismatched counts or types\)/,
+    );
+  });
+
   it("a rank leaving without MPI_Finalize fails the peers that wait for it", async () => {
     const r = await runGranny(await misuse("no_finalize"), 3, hosts);
     expect(r.failure?.message).toBe("MPI_ERR_OTHER: rank 1 exited without calling MPI_Finalize");

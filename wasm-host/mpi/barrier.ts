@@ -12,7 +12,7 @@
 import { fanIn, fanOut } from "./hierarchy.js";
 import { type BarrierControl, MPI_CONTROL_POINT, parkUntilReleased, quiesce, saveRank } from "./migration.js";
 import { Coll, type MpiRank } from "./rank.js";
-import { sharedMemoryBarrier, usesSharedMemoryBarrier } from "./shm-barrier.js";
+import { sharedMemoryBarrier, usesSharedMemoryCollectives } from "./shm-collectives.js";
 import type { CommState } from "./state.js";
 
 export { BARRIER_IMPORT } from "./provider-names.js";
@@ -31,8 +31,8 @@ export function controlPointBarrier(rank: MpiRank, comm: number, control?: Barri
   const hold = wholeWorld && (snapshot || rank.transport.control.barrierHeld);
   // One sequence number per collective call, so that a rank in another collective is told so.
   const seq = rank.nextCollSeq(c);
-  const held = usesSharedMemoryBarrier(rank, c)
-    ? sharedMemoryBarrier(rank, seq, hold)
+  const held = usesSharedMemoryCollectives(rank, c)
+    ? sharedMemoryBarrier(rank, c, seq, hold)
     : overMessages(rank, c, seq, hold);
   if (!held || control === undefined) return 0;
   quiesce(rank, c);

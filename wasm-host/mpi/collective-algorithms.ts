@@ -10,8 +10,9 @@ import { pack, type TypeInfo, unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import { fanInSteps, fanOutSteps } from "./hierarchy.js";
 import { Coll, type MpiRank } from "./rank.js";
+import { fitsSharedMemory, sharedMemoryAllreduce, usesSharedMemoryCollectives } from "./shm-collectives.js";
 import type { CommState } from "./state.js";
-import { flushSteps, recvSteps, type Steps } from "./steps.js";
+import { flushSteps, recvSteps, runSteps, type Steps } from "./steps.js";
 import type { Outgoing } from "./transport.js";
 
 function checkRoot(c: CommState, root: number, what: string): void {
@@ -155,6 +156,26 @@ export function collectiveAlgorithms(rank: MpiRank) {
   ): Started => {
     const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
     return { comm, steps: allreduceSteps(r) };
+  };
+
+  /**
+   * MPI_Allreduce: through the control block when every rank is on this host and the
+   * contribution fits (shm-collectives.ts), over messages otherwise. Every rank takes the same
+   * path for one call of a correct program; in a wrong one, the paths tell each other apart.
+   */
+  const allreduceBlocking = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    comm: number,
+  ): number => {
+    const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
+    if (usesSharedMemoryCollectives(rank, r.c) && fitsSharedMemory(r.mine.length))
+      sharedMemoryAllreduce(rank, r);
+    else runSteps(rank, allreduceSteps(r));
+    return 0;
   };
 
   const reduceScatter = (
@@ -485,7 +506,19 @@ export function collectiveAlgorithms(rank: MpiRank) {
     yield* flushSteps(outs);
   }
 
-  return { barrier, bcast, reduce, allreduce, reduceScatter, scan, gatherv, scatterv, allgatherv, alltoallv };
+  return {
+    barrier,
+    bcast,
+    reduce,
+    allreduce,
+    allreduceBlocking,
+    reduceScatter,
+    scan,
+    gatherv,
+    scatterv,
+    allgatherv,
+    alltoallv,
+  };
 }
 
 /** Every rank gets its share of a packed vector that rank 0 holds (reduce-scatter). */

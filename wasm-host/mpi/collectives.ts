@@ -13,8 +13,19 @@ import { advanceSteps, type Ready, runSteps, type Steps } from "./steps.js";
 export function collectiveCalls(rank: MpiRank): HostCalls {
   const mem = rank.mem;
   const sizeOf = (c: CommState) => c.group.length;
-  const { barrier, bcast, reduce, allreduce, reduceScatter, scan, gatherv, scatterv, allgatherv, alltoallv } =
-    collectiveAlgorithms(rank);
+  const {
+    barrier,
+    bcast,
+    reduce,
+    allreduce,
+    allreduceBlocking,
+    reduceScatter,
+    scan,
+    gatherv,
+    scatterv,
+    allgatherv,
+    alltoallv,
+  } = collectiveAlgorithms(rank);
 
   // Nonblocking collectives in flight; every progress step of the rank moves them on.
   const active = new Set<{ steps: Steps<void>; pending: Ready | undefined; done: boolean }>();
@@ -257,7 +268,7 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
 
   const [bcastCall, ibcast] = both(bcast);
   const [reduceCall, ireduce] = both(reduce);
-  const [allreduceCall, iallreduce] = both(allreduce);
+  const [, iallreduce] = both(allreduce);
   const [gatherCall, igather] = both(gather);
   const [gathervBlocking, igatherv] = both(gathervCall);
   const [scatterCall, iscatter] = both(scatter);
@@ -288,7 +299,7 @@ export function collectiveCalls(rank: MpiRank): HostCalls {
     MPI_Ibcast: ibcast,
     MPI_Reduce: reduceCall,
     MPI_Ireduce: ireduce,
-    MPI_Allreduce: allreduceCall,
+    MPI_Allreduce: allreduceBlocking,
     MPI_Iallreduce: iallreduce,
     MPI_Gather: gatherCall,
     MPI_Igather: igather,

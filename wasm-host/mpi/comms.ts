@@ -106,6 +106,7 @@ function newComm(
     rank: group.indexOf(me),
     cart,
     collSeq: 0,
+    sharedSeq: 0,
     errhandler: parent.errhandler,
     name: "",
     attrs: undefined,

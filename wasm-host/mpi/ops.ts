@@ -107,6 +107,8 @@ function aligned(bytes: Uint8Array, width: number): Uint8Array {
 
 /** b = a op b, elementwise over packed buffers of equal length. */
 export function reduceInto(op: number, kind: BasicKind, a: Uint8Array, b: Uint8Array): void {
+  if (kind === "f64" && reduceDoubles(op, a, b)) return;
+  if (kind === "i32" && reduceInts(op, a, b)) return;
   if (op === Op.MAXLOC || op === Op.MINLOC) {
     reducePairs(op, kind, a, b);
     return;
@@ -155,5 +157,71 @@ function reducePairs(op: number, kind: BasicKind, a: Uint8Array, b: Uint8Array):
     const ib = db.getInt32(o + valueSize, true);
     const takeA = op === Op.MAXLOC ? va > vb || (va === vb && ia < ib) : va < vb || (va === vb && ia < ib);
     if (takeA) b.set(a.subarray(o, o + stride), o);
+  }
+}
+
+// The common reductions (sums, maxima and minima of doubles and ints) written out per element
+// type: the generic path looks its element function up and calls it per element through a
+// constructor and a function that differ by type, 225-245 ns for one double (by hand), most of an
+// allreduce through shared memory. Same results: the same comparisons, and stores into the same
+// typed arrays (which wrap ints as the generic path does).
+
+function reduceDoubles(op: number, a: Uint8Array, b: Uint8Array): boolean {
+  if (((a.byteOffset | b.byteOffset) & 7) !== 0) return false;
+  const n = b.length >> 3;
+  const x = new Float64Array(a.buffer, a.byteOffset, n);
+  const y = new Float64Array(b.buffer, b.byteOffset, n);
+  switch (op) {
+    case Op.SUM:
+      for (let i = 0; i < n; i++) y[i] = (x[i] as number) + (y[i] as number);
+      return true;
+    case Op.MAX:
+      for (let i = 0; i < n; i++) {
+        const u = x[i] as number;
+        const v = y[i] as number;
+        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
+        y[i] = u > v ? u : v;
+      }
+      return true;
+    case Op.MIN:
+      for (let i = 0; i < n; i++) {
+        const u = x[i] as number;
+        const v = y[i] as number;
+        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
+        y[i] = u < v ? u : v;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+function reduceInts(op: number, a: Uint8Array, b: Uint8Array): boolean {
+  if (((a.byteOffset | b.byteOffset) & 3) !== 0) return false;
+  const n = b.length >> 2;
+  const x = new Int32Array(a.buffer, a.byteOffset, n);
+  const y = new Int32Array(b.buffer, b.byteOffset, n);
+  switch (op) {
+    case Op.SUM:
+      for (let i = 0; i < n; i++) y[i] = (x[i] as number) + (y[i] as number);
+      return true;
+    case Op.MAX:
+      for (let i = 0; i < n; i++) {
+        const u = x[i] as number;
+        const v = y[i] as number;
+        // biome-ignore lint/complexity/useMathMinMax: as the generic path
+        y[i] = u > v ? u : v;
+      }
+      return true;
+    case Op.MIN:
+      for (let i = 0; i < n; i++) {
+        const u = x[i] as number;
+        const v = y[i] as number;
+        // biome-ignore lint/complexity/useMathMinMax: as the generic path
+        y[i] = u < v ? u : v;
+      }
+      return true;
+    default:
+      return false;
   }
 }

@@ -9,10 +9,16 @@ const SLOT_BELL = 0;
 const SLOT_STATE = 1;
 const SLOT_INFLIGHT = 2;
 const SLOT_SLEEPING = 3;
-/** The world barrier of a job on one host (shm-barrier.ts): the last barrier's sequence number
- * plus one (0: none yet), and the rank's hold flag for even and odd sequence numbers. */
-const SLOT_BARRIER_SEQ = 4;
+/**
+ * World collectives of a job on one host (shm-collectives.ts): how many the slot's rank has
+ * arrived at (0: none yet); per parity of that count, the hold flag it brought to a barrier, the
+ * tag of what it called (kind | contribution bytes << 5) and the call's collective sequence
+ * number plus one.
+ */
+const SLOT_SHARED_ARRIVAL = 4;
 const SLOT_BARRIER_FLAG = 5;
+const SLOT_COLL_TAG = 7;
+const SLOT_COLL_SEQ = 9;
 const CONTROL_HEAD_WORDS = 16;
 const ABORT_FLAG = 0;
 const ABORT_CODE = 1;
@@ -32,14 +38,24 @@ export function mailboxOffset(localCount: number): number {
   return (CONTROL_HEAD_WORDS + (localCount + 1) * SLOT_WORDS) * 4 + ABORT_TEXT_BYTES;
 }
 
-export function controlBytes(localCount: number): number {
+/** Bytes of one rank's contribution to a world collective through the control block, per parity. */
+export const CONTRIBUTION_BYTES = 256;
+
+/** Where the contributions start: after the mailboxes (a multiple of 64 again). */
+export function contributionOffset(localCount: number): number {
   return mailboxOffset(localCount) + localCount * localCount * MAILBOX_BYTES;
+}
+
+export function controlBytes(localCount: number): number {
+  return contributionOffset(localCount) + localCount * 2 * CONTRIBUTION_BYTES;
 }
 
 /** Typed views over the control block. */
 export class Control {
   readonly words: Int32Array;
   private readonly text: Uint8Array;
+  /** Every slot's contribution area, two parities each (contribution(slot, parity)). */
+  private readonly contributions: Uint8Array;
   constructor(
     readonly buffer: SharedArrayBuffer,
     readonly localCount: number,
@@ -47,6 +63,17 @@ export class Control {
     const intWords = CONTROL_HEAD_WORDS + (localCount + 1) * SLOT_WORDS;
     this.words = new Int32Array(buffer, 0, intWords);
     this.text = new Uint8Array(buffer, intWords * 4, ABORT_TEXT_BYTES);
+    this.contributions = new Uint8Array(
+      buffer,
+      contributionOffset(localCount),
+      localCount * 2 * CONTRIBUTION_BYTES,
+    );
+  }
+
+  /** The slot's contribution area for world collectives of this parity (CONTRIBUTION_BYTES long). */
+  contribution(slot: number, parity: number): Uint8Array {
+    const at = (slot * 2 + parity) * CONTRIBUTION_BYTES;
+    return this.contributions.subarray(at, at + CONTRIBUTION_BYTES);
   }
 
   private at(slot: number, word: number): number {
@@ -111,9 +138,14 @@ export class Control {
     Atomics.add(this.words, this.at(slot, SLOT_INFLIGHT), bytes);
   }
 
-  /** The last world barrier this slot's rank arrived at, as its sequence number plus one (0: none). */
-  barrierArrival(slot: number): number {
-    return Atomics.load(this.words, this.at(slot, SLOT_BARRIER_SEQ));
+  /** How many world collectives through the control block this slot's rank has arrived at. */
+  sharedArrival(slot: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_SHARED_ARRIVAL));
+  }
+
+  /** The collective sequence number (plus one) of the slot's world collective of this parity. */
+  collectiveSeq(slot: number, parity: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_COLL_SEQ + parity));
   }
 
   /** The hold flag a slot's rank brought to the world barrier of this parity. */
@@ -121,10 +153,27 @@ export class Control {
     return Atomics.load(this.words, this.at(slot, SLOT_BARRIER_FLAG + parity));
   }
 
-  /** Arrives at a world barrier: the flag first, then the arrival that publishes it. */
-  arriveAtBarrier(slot: number, seqPlusOne: number, parity: number, flag: number): void {
+  /** What the slot's rank called at the world collective of this parity (kind | bytes << 5). */
+  collectiveTag(slot: number, parity: number): number {
+    return Atomics.load(this.words, this.at(slot, SLOT_COLL_TAG + parity));
+  }
+
+  /**
+   * Arrives at a world collective: flag and tag first (the contribution before this call), then
+   * the arrival that publishes them.
+   */
+  arriveAtCollective(
+    slot: number,
+    arrivals: number,
+    parity: number,
+    flag: number,
+    tag: number,
+    seqPlusOne: number,
+  ): void {
     Atomics.store(this.words, this.at(slot, SLOT_BARRIER_FLAG + parity), flag);
-    Atomics.store(this.words, this.at(slot, SLOT_BARRIER_SEQ), seqPlusOne);
+    Atomics.store(this.words, this.at(slot, SLOT_COLL_TAG + parity), tag);
+    Atomics.store(this.words, this.at(slot, SLOT_COLL_SEQ + parity), seqPlusOne);
+    Atomics.store(this.words, this.at(slot, SLOT_SHARED_ARRIVAL), arrivals);
   }
 
   get barrierHeld(): boolean {

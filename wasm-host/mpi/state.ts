@@ -25,6 +25,8 @@ export interface CommState {
    * object shape: adding a field on first use made V8 deoptimise the message paths.
    */
   collSeq?: number;
+  /** How many collectives of this communicator went through the control block (shm-collectives.ts). */
+  sharedSeq?: number;
   errhandler: number;
   name: string;
   /** Cached attributes (MPI_Comm_set_attr): keyval -> value (a pointer-sized int). */
@@ -74,6 +76,7 @@ export function initialState(worldRank: number, worldSize: number): MpiState {
     rank: worldRank,
     cart: undefined,
     collSeq: 0,
+    sharedSeq: 0,
     errhandler: ERRORS_ARE_FATAL,
     name: "MPI_COMM_WORLD",
     attrs: undefined,
@@ -84,6 +87,7 @@ export function initialState(worldRank: number, worldSize: number): MpiState {
     rank: 0,
     cart: undefined,
     collSeq: 0,
+    sharedSeq: 0,
     errhandler: ERRORS_ARE_FATAL,
     name: "MPI_COMM_SELF",
     attrs: undefined,

@@ -4,7 +4,7 @@
 // it on whenever the rank makes progress, so both share one implementation.
 
 import type { MpiRank } from "./rank.js";
-import { worldBarrierMismatch } from "./shm-barrier.js";
+import { worldCollectiveMismatch } from "./shm-collectives.js";
 import type { CommState } from "./state.js";
 import type { Incoming, Outgoing } from "./transport.js";
 
@@ -24,11 +24,11 @@ export function* recvSteps(
   exactKind = false,
 ): Steps<Uint8Array> {
   const box = rank.postCollRecv(c, from, seq, exactKind ? kind : undefined);
-  // A peer in a shared-memory world barrier with this number sends nothing: fail, not hang.
+  // A peer in a world collective through shared memory with this number sends nothing: fail, not hang.
   if (box.msg === undefined)
     yield () => {
       if (box.msg !== undefined) return true;
-      worldBarrierMismatch(rank, c, seq, what);
+      worldCollectiveMismatch(rank, c, seq, what);
       return false;
     };
   return rank.checkColl(box.msg as Incoming, from, kind, what, expected);
