@@ -1,6 +1,8 @@
-// The shared memory of one job on one host: a control block (doorbells, rank states, abort, and
-// the small-message mailboxes of mailbox.ts after them) and one inbox ring per local rank. Worker threads of the job's local ranks and the router on the
-// host's main thread all map the same SharedArrayBuffers; nothing here is copied between them.
+// The shared memory of one job on one host: a control block (doorbells, rank states, abort, the
+// arrivals of world collectives, then the small-message mailboxes of mailbox.ts and the world
+// collectives' contributions of shm-collectives.ts) and one inbox ring per local rank. Worker
+// threads of the job's local ranks and the router on the host's main thread all map the same
+// SharedArrayBuffers; nothing here is copied between them.
 
 /** Per-slot words in the control block. Slot L (after the L local ranks) is the router. */
 /** 64 bytes per slot, so that one rank's doorbell never shares a cache line with another's. */
