@@ -158,6 +158,12 @@ function arriveAndWait(
     const theirKind = theirs & KIND_MASK;
     const name = COLLECTIVE_NAMES[theirKind] ?? `collective ${theirKind}`;
     if (theirKind !== kind || theirSeq !== seq) {
+      // A rank ahead of this one got there through a collective over messages, whose message
+      // (sent before its arrival) names that collective: prefer it.
+      if (theirSeq !== seq) {
+        t.progress();
+        otherCollective(rank, seq, what);
+      }
       throw mpiError(
         "MPI_ERR_OTHER",
         `mismatched collectives: this rank is in ${what} (collective ${seq} on MPI_COMM_WORLD) while rank ${r} called ${name} (its collective ${theirSeq})`,
