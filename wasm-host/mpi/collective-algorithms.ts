@@ -22,7 +22,7 @@ function checkRoot(c: CommState, root: number, what: string): void {
 }
 
 /** A reduction once started: its arguments checked, its sequence number taken, this rank's part packed. */
-interface Reduction {
+export interface Reduction {
   readonly c: CommState;
   readonly t: TypeInfo;
   readonly seq: number;

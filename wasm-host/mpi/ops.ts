@@ -169,38 +169,18 @@ function reducePairs(op: number, kind: BasicKind, a: Uint8Array, b: Uint8Array):
 function reduceDoubles(op: number, a: Uint8Array, b: Uint8Array): boolean {
   if (((a.byteOffset | b.byteOffset) & 7) !== 0) return false;
   const n = b.length >> 3;
-  const x = new Float64Array(a.buffer, a.byteOffset, n);
-  const y = new Float64Array(b.buffer, b.byteOffset, n);
-  switch (op) {
-    case Op.SUM:
-      for (let i = 0; i < n; i++) y[i] = (x[i] as number) + (y[i] as number);
-      return true;
-    case Op.MAX:
-      for (let i = 0; i < n; i++) {
-        const u = x[i] as number;
-        const v = y[i] as number;
-        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
-        y[i] = u > v ? u : v;
-      }
-      return true;
-    case Op.MIN:
-      for (let i = 0; i < n; i++) {
-        const u = x[i] as number;
-        const v = y[i] as number;
-        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
-        y[i] = u < v ? u : v;
-      }
-      return true;
-    default:
-      return false;
-  }
+  return fold(op, new Float64Array(a.buffer, a.byteOffset, n), new Float64Array(b.buffer, b.byteOffset, n));
 }
 
 function reduceInts(op: number, a: Uint8Array, b: Uint8Array): boolean {
   if (((a.byteOffset | b.byteOffset) & 3) !== 0) return false;
   const n = b.length >> 2;
-  const x = new Int32Array(a.buffer, a.byteOffset, n);
-  const y = new Int32Array(b.buffer, b.byteOffset, n);
+  return fold(op, new Int32Array(a.buffer, a.byteOffset, n), new Int32Array(b.buffer, b.byteOffset, n));
+}
+
+/** y = x op y elementwise for SUM, MAX and MIN; false for another op (the generic path takes it). */
+function fold(op: number, x: Float64Array | Int32Array, y: Float64Array | Int32Array): boolean {
+  const n = y.length;
   switch (op) {
     case Op.SUM:
       for (let i = 0; i < n; i++) y[i] = (x[i] as number) + (y[i] as number);
@@ -209,7 +189,7 @@ function reduceInts(op: number, a: Uint8Array, b: Uint8Array): boolean {
       for (let i = 0; i < n; i++) {
         const u = x[i] as number;
         const v = y[i] as number;
-        // biome-ignore lint/complexity/useMathMinMax: as the generic path
+        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
         y[i] = u > v ? u : v;
       }
       return true;
@@ -217,7 +197,7 @@ function reduceInts(op: number, a: Uint8Array, b: Uint8Array): boolean {
       for (let i = 0; i < n; i++) {
         const u = x[i] as number;
         const v = y[i] as number;
-        // biome-ignore lint/complexity/useMathMinMax: as the generic path
+        // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
         y[i] = u < v ? u : v;
       }
       return true;

@@ -22,7 +22,8 @@
 // its next arrival); a rank in a collective over messages fails when a peer it waits for has
 // arrived here with that collective's number (`worldCollectiveMismatch`).
 
-import { type TypeInfo, unpack } from "./datatypes.js";
+import type { Reduction } from "./collective-algorithms.js";
+import { unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import { COLL_KIND_BITS, COLLECTIVE_NAMES, Coll, type MpiRank } from "./rank.js";
 import { CONTRIBUTION_BYTES } from "./shared-layout.js";
@@ -33,18 +34,6 @@ const WORLD_CTX = 0;
 const COUNT_MASK = (1 << 30) - 1;
 const HALF = 1 << 29;
 const KIND_MASK = (1 << COLL_KIND_BITS) - 1;
-
-/** A reduction as collective-algorithms.ts starts it (arguments checked, sequence number taken). */
-export interface SharedReduction {
-  readonly c: CommState;
-  readonly t: TypeInfo;
-  readonly seq: number;
-  readonly mine: Uint8Array;
-  readonly count: number;
-  readonly type: number;
-  readonly op: number;
-  readonly recvbuf: number;
-}
 
 /** True when c is MPI_COMM_WORLD and all of the job's ranks, more than one, are on this host. */
 export function usesSharedMemoryCollectives(rank: MpiRank, c: CommState): boolean {
@@ -67,7 +56,7 @@ export function sharedMemoryBarrier(rank: MpiRank, c: CommState, seq: number, ho
 }
 
 /** MPI_Allreduce of a contribution that fits CONTRIBUTION_BYTES; the result lands in recvbuf. */
-export function sharedMemoryAllreduce(rank: MpiRank, r: SharedReduction): void {
+export function sharedMemoryAllreduce(rank: MpiRank, r: Reduction): void {
   const parity = arriveAndWait(rank, r.c, r.seq, Coll.allreduce, 0, r.mine, "MPI_Allreduce");
   const control = rank.transport.control;
   const slots = rank.data.slotOfRank;
