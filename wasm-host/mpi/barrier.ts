@@ -3,8 +3,9 @@
 // DESIGN.md "Control points" and docs/snapshots.md).
 //
 // Every rank's arrival carries one byte: 1 when the rank was asked to snapshot or its host holds
-// the job's barrier. The root ORs them and sends the result back, so all ranks agree which
-// barrier is held. At a held barrier (only on a communicator spanning the world, so no rank runs
+// the job's barrier. Over messages the root ORs them and sends the result back; through the
+// control block (MPI_COMM_WORLD of a one-host job, shm-collectives.ts) every rank ORs the flags
+// of all. Either way all ranks agree which barrier is held. At a held barrier (only on a communicator spanning the world, so no rank runs
 // on) the job is brought to a quiescent cut; ranks asked to snapshot are captured, the others
 // park until their host releases them. A restored rank re-enters here while rewinding and parks
 // like the others. Without a request the only extra cost is reading two flags.
