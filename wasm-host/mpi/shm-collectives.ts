@@ -16,7 +16,7 @@
 // that bug; the conformance suite's ops.c caught it as mismatched sizes).
 //
 // Mismatched collectives are still an error rather than a hang, in every direction: ranks that
-// arrive at one sequence number with different calls or contribution sizes see it in the tags; a
+// meet at one arrival with different calls, sizes or sequence numbers see it in the tags; a
 // rank here fails when a message of another collective with its sequence number reaches it (while
 // it waits, and after it passes when a peer is already beyond: the peer sent that message before
 // its next arrival); a rank in a collective over messages fails when a peer it waits for has
