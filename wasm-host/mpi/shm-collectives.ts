@@ -132,7 +132,16 @@ function arriveAndWait(
     }
     return true;
   };
-  if (!allArrived()) waitForAll(rank, me, seq, what, allArrived);
+  // Ranks that come together see each other within a few polls, before any progress step.
+  let arrived = allArrived();
+  for (let i = 0; i < FAST_POLLS && !arrived; i++) arrived = allArrived();
+  if (!arrived) {
+    const ready = (): boolean => {
+      otherCollective(rank, seq, what);
+      return allArrived();
+    };
+    t.waitUntil(ready, allArrived);
+  }
   // A rank already past this collective may have sent a message of another collective first (it
   // published it before that arrival): take it in and check, in that case only.
   if (!fresh && t.hasIncoming) {
@@ -168,31 +177,6 @@ function arriveAndWait(
 
 /** Polls of the arrivals alone before a waiting rank also makes progress. */
 const FAST_POLLS = 2000;
-/** Doorbell polls between two progress steps. */
-const POLLS_PER_STEP = 256;
-
-/**
- * Polls the arrivals, then alternates progress (messages keep moving while a rank waits, and a
- * message of another collective is noticed) with polling, and after the transport's poll time
- * sleeps on the doorbell until an arrival, a message or an abort rings it.
- */
-function waitForAll(rank: MpiRank, me: number, seq: number, what: string, allArrived: () => boolean): void {
-  for (let i = 0; i < FAST_POLLS; i++) if (allArrived()) return;
-  const t = rank.transport;
-  const control = t.control;
-  const until = performance.now() + t.pollMs;
-  for (;;) {
-    const seen = control.bell(me);
-    t.progress();
-    otherCollective(rank, seq, what);
-    t.checkAbort();
-    if (allArrived()) return;
-    for (let i = 0; i < POLLS_PER_STEP && control.bell(me) === seen; i++) if (allArrived()) return;
-    if (control.bell(me) === seen && performance.now() > until) {
-      control.sleep(me, seen, undefined, () => !allArrived());
-    }
-  }
-}
 
 /** An arrival count that has reached the (k+1)th collective (0: none yet). */
 function arrivedAt(arrivals: number, k: number): boolean {
@@ -201,7 +185,9 @@ function arrivedAt(arrivals: number, k: number): boolean {
 
 /** Fails if a message of another collective with this sequence number has come. */
 function otherCollective(rank: MpiRank, seq: number, what: string): void {
-  const msg = rank.transport.findUnexpected(WORLD_CTX + 1, (tag) => tag >>> COLL_KIND_BITS === seq);
+  const msg = rank.transport.findUnexpected(
+    (m) => m.ctx === WORLD_CTX + 1 && m.tag >>> COLL_KIND_BITS === seq,
+  );
   if (msg === undefined) return;
   const kind = msg.tag & KIND_MASK;
   // Over messages, a world barrier here is MPI_Ibarrier, and an allreduce MPI_Iallreduce or one

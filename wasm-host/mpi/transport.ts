@@ -478,15 +478,14 @@ export class RankTransport {
     return true;
   }
 
-  /** The first unexpected message of this context whose tag satisfies `tagTest`. */
-  findUnexpected(ctx: number, tagTest: (tag: number) => boolean): Incoming | undefined {
-    for (const m of this.unexpected) if (m.ctx === ctx && tagTest(m.tag)) return m;
-    return undefined;
+  /** The first unexpected message that satisfies `test`. */
+  findUnexpected(test: (m: Incoming) => boolean): Incoming | undefined {
+    return this.unexpected.find(test);
   }
 
   /** The first unexpected message a receive with these arguments would match (MPI_Probe). */
   peek(ctx: number, src: number, tag: number): Incoming | undefined {
-    return this.unexpected.find((m) => matches({ ctx, src, tag, tagMask: -1 }, m));
+    return this.findUnexpected((m) => matches({ ctx, src, tag, tagMask: -1 }, m));
   }
 
   private bind(msg: Incoming, recv: PostedRecv): void {
@@ -701,14 +700,20 @@ export class RankTransport {
     return records > 0 || acks || sent;
   }
 
-  /** Progresses until done() holds; fails fast when the job is aborted. */
-  waitUntil(done: () => boolean): void {
+  /**
+   * Progresses until done() holds; fails fast when the job is aborted. `watch`, when given, is a
+   * cheap test of shared memory whose writers ring no doorbell (the arrivals of
+   * shm-collectives.ts): it is polled beside the doorbell, and asked once more after this rank
+   * marks itself asleep, as the mailboxes are (its writers wake a sleeper with wakeIfSleeping).
+   */
+  waitUntil(done: () => boolean, watch?: () => boolean): void {
+    const idle = watch === undefined ? this.mailboxesEmpty : (): boolean => this.mailboxesEmpty() && !watch();
     for (;;) {
       const seen = this.control.bell(this.slot);
       this.progress();
       if (done()) return;
       this.checkAbort();
-      if (!this.spin(seen)) this.control.sleep(this.slot, seen, undefined, this.mailboxesEmpty);
+      if (!this.spin(seen, watch)) this.control.sleep(this.slot, seen, undefined, idle);
     }
   }
 
@@ -719,19 +724,15 @@ export class RankTransport {
     return this.inbox.pending || this.boxes.anyFullFor(this.slot);
   }
 
-  /** How long a waiting rank polls before it sleeps on its doorbell. */
-  get pollMs(): number {
-    return this.spinMs;
-  }
-
   private readonly mailboxesEmpty = (): boolean => !this.boxes.anyFullFor(this.slot);
 
-  /** Polls the doorbell and the mailboxes (whose writers ring only a sleeper) for spinMs. */
-  private spin(seen: number): boolean {
+  /** Polls the doorbell, the mailboxes (whose writers ring only a sleeper) and `watch` for spinMs. */
+  private spin(seen: number, watch: (() => boolean) | undefined): boolean {
     const until = performance.now() + this.spinMs;
     for (;;) {
       for (let i = 0; i < SPIN_CHECKS_PER_CLOCK; i++) {
         if (this.control.bell(this.slot) !== seen || this.boxes.anyFullFor(this.slot)) return true;
+        if (watch?.() === true) return true;
       }
       if (performance.now() > until) return false;
     }
