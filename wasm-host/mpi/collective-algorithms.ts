@@ -146,16 +146,19 @@ export function collectiveAlgorithms(rank: MpiRank) {
     return { comm, steps: reduceSteps(r, root) };
   };
 
-  const allreduce = (
+  /** An allreduce's start: every rank contributes and receives (MPI_IN_PLACE applies on all). */
+  const startAllreduce = (
     sendbuf: number,
     recvbuf: number,
     count: number,
     type: number,
     op: number,
     comm: number,
-  ): Started => {
-    const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
-    return { comm, steps: allreduceSteps(r) };
+  ): Reduction => startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
+
+  const allreduce = (...args: Parameters<typeof startAllreduce>): Started => {
+    const r = startAllreduce(...args);
+    return { comm: args[5], steps: allreduceSteps(r) };
   };
 
   /**
@@ -163,15 +166,8 @@ export function collectiveAlgorithms(rank: MpiRank) {
    * contribution fits (shm-collectives.ts), over messages otherwise. Every rank takes the same
    * path for one call of a correct program; in a wrong one, the paths tell each other apart.
    */
-  const allreduceBlocking = (
-    sendbuf: number,
-    recvbuf: number,
-    count: number,
-    type: number,
-    op: number,
-    comm: number,
-  ): number => {
-    const r = startReduction(sendbuf, recvbuf, count, type, op, comm, () => true);
+  const allreduceBlocking = (...args: Parameters<typeof startAllreduce>): number => {
+    const r = startAllreduce(...args);
     if (usesSharedMemoryCollectives(rank, r.c) && fitsSharedMemory(r.mine.length))
       sharedMemoryAllreduce(rank, r);
     else runSteps(rank, allreduceSteps(r));
