@@ -4,7 +4,7 @@
 // an envelope, fragmenting, flow control and the receiving rank's inbox; the ratio of the two says
 // what that costs, where the ratio to OpenMPI's TCP (which busy-polls its sockets) is mostly
 // about NATS.
-import { type Bus, connectBus } from "../bus/mod.js";
+import { connectBus } from "../bus/mod.js";
 
 export interface RawMeasure {
   readonly bytes: number;
@@ -48,10 +48,6 @@ export async function rawNatsPingPong(url: string): Promise<RawMeasure[]> {
     back.unsubscribe();
     return out;
   } finally {
-    await closeAll([a, b]);
+    await Promise.all([a.close(), b.close()]);
   }
-}
-
-async function closeAll(buses: readonly Bus[]): Promise<void> {
-  await Promise.all(buses.map((bus) => bus.close()));
 }
