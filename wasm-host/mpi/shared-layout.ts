@@ -32,8 +32,18 @@ const ABORT_TEXT_BYTES = 2048;
 /** MPI life of a local rank, as seen by its peers and the router. */
 export const RankState = { created: 0, initialized: 1, finalized: 2, exited: 3 } as const;
 
-/** One mailbox of 128 bytes (two cache lines) per ordered pair of local ranks (mailbox.ts). */
-export const MAILBOX_BYTES = 128;
+/**
+ * Bytes of one mailbox (mailbox.ts), one per ordered pair of local ranks: nine cache lines (544
+ * bytes of payload) while the boxes of a job's host fit MAILBOX_BUDGET, then fewer lines as the
+ * count of local ranks grows (the boxes grow with its square), never under two.
+ */
+export function mailboxBytes(localCount: number): number {
+  const lines = Math.floor(MAILBOX_BUDGET / (localCount * localCount * 64));
+  return Math.max(2, Math.min(9, lines)) * 64;
+}
+
+/** What the mailboxes of one job on one host may take together, before their boxes shrink. */
+const MAILBOX_BUDGET = 4 * 1024 * 1024;
 
 /** Where the mailboxes start in the control block: a multiple of 64, as every part before is. */
 export function mailboxOffset(localCount: number): number {
@@ -45,7 +55,7 @@ export const CONTRIBUTION_BYTES = 256;
 
 /** Where the contributions start: after the mailboxes (a multiple of 64 again). */
 export function contributionOffset(localCount: number): number {
-  return mailboxOffset(localCount) + localCount * localCount * MAILBOX_BYTES;
+  return mailboxOffset(localCount) + localCount * localCount * mailboxBytes(localCount);
 }
 
 export function controlBytes(localCount: number): number {

@@ -12,7 +12,7 @@ import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { copyBytes, copyShort, SHORT_COPY } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
-import { MAILBOX_PAYLOAD, Mailboxes } from "./mailbox.js";
+import { Mailboxes } from "./mailbox.js";
 import type { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
 import {
@@ -338,7 +338,7 @@ export class RankTransport {
     if (queue === undefined) {
       // Nothing queued for dest: a small eager message to a rank of this host goes into its
       // mailbox from us if that is empty; otherwise write what fits now, queue what does not.
-      if (!sync && total <= MAILBOX_PAYLOAD && this.tryMailbox(out)) return out;
+      if (!sync && total <= this.boxes.payload && this.tryMailbox(out)) return out;
       this.pushMessage(out, this.fragmentLimit(dest));
       if (out.written) return out;
       queue = [];
