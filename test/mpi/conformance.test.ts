@@ -28,6 +28,7 @@ const PROGRAM_NAMES = [
   "attributes",
   "neighbor",
   "small_messages",
+  "allreduce_words",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

@@ -10,7 +10,13 @@ import { pack, type TypeInfo, unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
 import { fanInSteps, fanOutSteps } from "./hierarchy.js";
 import { Coll, type MpiRank } from "./rank.js";
-import { fitsSharedMemory, sharedMemoryAllreduce, usesSharedMemoryCollectives } from "./shm-collectives.js";
+import {
+  fitsSharedMemory,
+  sharedMemoryAllreduce,
+  usesSharedMemoryCollectives,
+  wordAllreduce,
+  wordAllreduceKind,
+} from "./shm-collectives.js";
 import type { CommState } from "./state.js";
 import { flushSteps, recvSteps, runSteps, type Steps } from "./steps.js";
 import type { Outgoing } from "./transport.js";
@@ -166,8 +172,29 @@ export function collectiveAlgorithms(rank: MpiRank) {
    * contribution fits (shm-collectives.ts), over messages otherwise. Every rank takes the same
    * path for one call of a correct program; in a wrong one, the paths tell each other apart.
    */
-  const allreduceBlocking = (...args: Parameters<typeof startAllreduce>): number => {
-    const r = startAllreduce(...args);
+  const allreduceBlocking = (
+    sendbuf: number,
+    recvbuf: number,
+    count: number,
+    type: number,
+    op: number,
+    comm: number,
+  ): number => {
+    const c = rank.comm(comm);
+    if (usesSharedMemoryCollectives(rank, c)) {
+      // Doubles and ints by SUM, MAX or MIN straight between linear memory and the control
+      // block, after the same checks as startReduction, in the same order.
+      const t = rank.commType(type);
+      const from = sendbuf === IN_PLACE ? recvbuf : sendbuf;
+      const kind = wordAllreduceKind(t, op, count, from, recvbuf, mem.u8().length);
+      if (kind !== undefined) {
+        rank.checkCount(count);
+        rank.isCommutative(op);
+        wordAllreduce(rank, c, rank.nextCollSeq(c), kind, op, from, recvbuf, count);
+        return 0;
+      }
+    }
+    const r = startAllreduce(sendbuf, recvbuf, count, type, op, comm);
     if (usesSharedMemoryCollectives(rank, r.c) && fitsSharedMemory(r.mine.length))
       sharedMemoryAllreduce(rank, r);
     else runSteps(rank, allreduceSteps(r));

@@ -5,6 +5,10 @@ export class LinearMemory {
   private buffer: ArrayBufferLike | undefined;
   private bytes = new Uint8Array(0);
   private view = new DataView(new ArrayBuffer(0));
+  /** Element views, made when first asked for and again after growth (elements()). */
+  private doubleView = new Float64Array(0);
+  private intView = new Int32Array(0);
+  private elementsOf: ArrayBufferLike | undefined;
 
   constructor(private readonly memory: () => WebAssembly.Memory) {}
 
@@ -32,6 +36,27 @@ export class LinearMemory {
   dv(): DataView {
     this.refresh();
     return this.view;
+  }
+
+  /** The memory as doubles (index = byte offset / 8). */
+  f64s(): Float64Array {
+    this.elements();
+    return this.doubleView;
+  }
+
+  /** The memory as 32-bit ints (index = byte offset / 4). */
+  i32s(): Int32Array {
+    this.elements();
+    return this.intView;
+  }
+
+  private elements(): void {
+    this.refresh();
+    const buffer = this.bytes.buffer;
+    if (this.elementsOf === buffer && this.intView.length === this.bytes.length >> 2) return;
+    this.elementsOf = buffer;
+    this.doubleView = new Float64Array(buffer, 0, this.bytes.length >> 3);
+    this.intView = new Int32Array(buffer, 0, this.bytes.length >> 2);
   }
 
   i32(ptr: number): number {

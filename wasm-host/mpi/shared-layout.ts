@@ -68,6 +68,9 @@ export class Control {
   private readonly text: Uint8Array;
   /** Every slot's contribution area, two parities each (contribution(slot, parity)). */
   private readonly contributions: Uint8Array;
+  /** The same area as doubles and as 32-bit ints (contributionIndex). */
+  readonly contributionF64: Float64Array;
+  readonly contributionI32: Int32Array;
   constructor(
     readonly buffer: SharedArrayBuffer,
     readonly localCount: number,
@@ -80,6 +83,22 @@ export class Control {
       contributionOffset(localCount),
       localCount * 2 * CONTRIBUTION_BYTES,
     );
+    // contributionOffset is a multiple of 64, so both views start aligned.
+    this.contributionF64 = new Float64Array(
+      buffer,
+      contributionOffset(localCount),
+      (localCount * CONTRIBUTION_BYTES) / 4,
+    );
+    this.contributionI32 = new Int32Array(
+      buffer,
+      contributionOffset(localCount),
+      (localCount * CONTRIBUTION_BYTES) / 2,
+    );
+  }
+
+  /** Index of the first element of width `bytes` of a slot's contribution, in the views above. */
+  contributionIndex(slot: number, parity: number, bytes: number): number {
+    return ((slot * 2 + parity) * CONTRIBUTION_BYTES) / bytes;
   }
 
   /** The slot's contribution area for world collectives of this parity (CONTRIBUTION_BYTES long). */

@@ -23,8 +23,9 @@
 // arrived here with that collective's number (`worldCollectiveMismatch`).
 
 import type { Reduction } from "./collective-algorithms.js";
-import { unpack } from "./datatypes.js";
+import { type TypeInfo, unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
+import { Op } from "./ops.js";
 import { COLL_KIND_BITS, COLLECTIVE_NAMES, Coll, type MpiRank } from "./rank.js";
 import { CONTRIBUTION_BYTES } from "./shared-layout.js";
 import type { CommState } from "./state.js";
@@ -47,7 +48,7 @@ export function fitsSharedMemory(bytes: number): boolean {
 
 /** Waits for every rank at this world barrier (sequence number `seq`); returns the OR of their hold flags. */
 export function sharedMemoryBarrier(rank: MpiRank, c: CommState, seq: number, hold: boolean): boolean {
-  const parity = arriveAndWait(rank, c, seq, Coll.barrier, hold ? 1 : 0, undefined, "MPI_Barrier");
+  const parity = arriveAndWait(rank, seq, Coll.barrier, hold ? 1 : 0, takeArrival(c), 0, "MPI_Barrier");
   const control = rank.transport.control;
   const slots = rank.data.slotOfRank;
   let held = 0;
@@ -57,8 +58,10 @@ export function sharedMemoryBarrier(rank: MpiRank, c: CommState, seq: number, ho
 
 /** MPI_Allreduce of a contribution that fits CONTRIBUTION_BYTES; the result lands in recvbuf. */
 export function sharedMemoryAllreduce(rank: MpiRank, r: Reduction): void {
-  const parity = arriveAndWait(rank, r.c, r.seq, Coll.allreduce, 0, r.mine, "MPI_Allreduce");
   const control = rank.transport.control;
+  const k = takeArrival(r.c);
+  control.contribution(rank.data.slotOfRank[rank.worldRank] as number, k & 1).set(r.mine);
+  const parity = arriveAndWait(rank, r.seq, Coll.allreduce, 0, k, r.mine.length, "MPI_Allreduce");
   const slots = rank.data.slotOfRank;
   const bytes = r.mine.length;
   const acc = control.contribution(slots[slots.length - 1] as number, parity).slice(0, bytes);
@@ -67,6 +70,79 @@ export function sharedMemoryAllreduce(rank: MpiRank, r: Reduction): void {
     rank.applyOp(r.op, r.type, r.t, r.count, part, acc);
   }
   unpack(rank.mem.u8(), r.recvbuf, r.t, acc);
+}
+
+/** Element kinds and operations that wordAllreduce folds itself. */
+export type WordKind = "f64" | "i32";
+
+/**
+ * Whether an allreduce can go through wordAllreduce: a predefined type of doubles or 32-bit ints,
+ * SUM, MAX or MIN, a contribution that fits, and both buffers aligned to the element and inside
+ * linear memory (of `memBytes`; the general path reports buffers outside it).
+ */
+export function wordAllreduceKind(
+  t: TypeInfo,
+  op: number,
+  count: number,
+  from: number,
+  recvbuf: number,
+  memBytes: number,
+): WordKind | undefined {
+  if (!t.predefined || t.lb !== 0 || t.size !== t.extent) return undefined;
+  if (op !== Op.SUM && op !== Op.MAX && op !== Op.MIN) return undefined;
+  const kind =
+    t.basic === "f64" && t.size === 8 ? "f64" : t.basic === "i32" && t.size === 4 ? "i32" : undefined;
+  if (kind === undefined || count <= 0 || count * t.size > CONTRIBUTION_BYTES) return undefined;
+  const bytes = count * t.size;
+  if (from < 0 || recvbuf < 0 || from + bytes > memBytes || recvbuf + bytes > memBytes) return undefined;
+  return ((from | recvbuf) & (t.size - 1)) === 0 ? kind : undefined;
+}
+
+/**
+ * MPI_Allreduce of `count` doubles or ints (wordAllreduceKind) from linear memory at `from` into
+ * recvbuf, through the control block without a packed copy or views made per call: the general
+ * path packed the contribution, sliced and viewed every part and unpacked the result, a dozen
+ * small allocations for one double. The same fold in the same order (rank n-1 first, then each
+ * lower rank's elements combined into it), so the results are those of the general path: an int
+ * sum is exact in a double (below 2^53) and wraps when stored into the Int32Array view, which is
+ * what wrapping at every step, as the general path's stores do, comes to.
+ */
+export function wordAllreduce(
+  rank: MpiRank,
+  c: CommState,
+  seq: number,
+  kind: WordKind,
+  op: number,
+  from: number,
+  recvbuf: number,
+  count: number,
+): void {
+  const control = rank.transport.control;
+  const slots = rank.data.slotOfRank;
+  const width = kind === "f64" ? 8 : 4;
+  const k = takeArrival(c);
+  const parity = k & 1;
+  const me = slots[rank.worldRank] as number;
+  const parts = kind === "f64" ? control.contributionF64 : control.contributionI32;
+  const mem = kind === "f64" ? rank.mem.f64s() : rank.mem.i32s();
+  const src = from / width;
+  const mine = control.contributionIndex(me, parity, width);
+  for (let i = 0; i < count; i++) parts[mine + i] = mem[src + i] as number;
+  arriveAndWait(rank, seq, Coll.allreduce, 0, k, count * width, "MPI_Allreduce");
+  const last = control.contributionIndex(slots[slots.length - 1] as number, parity, width);
+  const dst = recvbuf / width;
+  for (let i = 0; i < count; i++) {
+    let acc = parts[last + i] as number;
+    for (let r = slots.length - 2; r >= 0; r--) {
+      const x = parts[control.contributionIndex(slots[r] as number, parity, width) + i] as number;
+      if (op === Op.SUM) acc = x + acc;
+      // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
+      else if (op === Op.MAX) acc = x > acc ? x : acc;
+      // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
+      else acc = x < acc ? x : acc;
+    }
+    mem[dst + i] = acc;
+  }
 }
 
 /**
@@ -95,28 +171,35 @@ export function worldCollectiveMismatch(rank: MpiRank, c: CommState, seq: number
 }
 
 /**
- * Publishes this rank's part of a world collective (sequence number `seq`) and waits for every
- * rank's; then checks that all called the same collective, as the same number, with
- * contributions of the same size. Returns the parity whose flags and contributions hold it.
+ * This rank's next arrival at a world collective through the control block, counted from 0; its
+ * parity says which contribution area to write before arriveAndWait.
+ */
+function takeArrival(c: CommState): number {
+  const k = c.sharedSeq ?? 0;
+  c.sharedSeq = (k + 1) & COUNT_MASK;
+  return k;
+}
+
+/**
+ * Publishes this rank's arrival `k` (takeArrival) at a world collective (sequence number `seq`),
+ * its contribution of `bytes` already written, and waits for every rank's; then checks that all
+ * called the same collective, as the same number, with contributions of the same size. Returns
+ * the parity whose flags and contributions hold it.
  */
 function arriveAndWait(
   rank: MpiRank,
-  c: CommState,
   seq: number,
   kind: number,
   flag: number,
-  contribution: Uint8Array | undefined,
+  k: number,
+  bytes: number,
   what: string,
 ): number {
   const t = rank.transport;
   const control = t.control;
   const slots = rank.data.slotOfRank;
   const me = slots[rank.worldRank] as number;
-  const k = c.sharedSeq ?? 0;
-  c.sharedSeq = (k + 1) & COUNT_MASK;
   const parity = k & 1;
-  const bytes = contribution?.length ?? 0;
-  if (contribution !== undefined) control.contribution(me, parity).set(contribution);
   const tag = kind | (bytes << COLL_KIND_BITS);
   control.arriveAtCollective(me, k + 1, parity, flag, tag, seq + 1);
   // A peer asleep here sees no arrival: wake it (it reads the arrivals after marking itself
