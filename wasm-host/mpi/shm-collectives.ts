@@ -215,9 +215,11 @@ function arriveAndWait(
     }
     return true;
   };
-  // Ranks that come together see each other within a few polls, before any progress step.
+  // Ranks that come together see each other within a few polls, before any progress step; with
+  // more ranks than cores those polls keep a rank that has not arrived yet off its core.
   let arrived = allArrived();
-  for (let i = 0; i < FAST_POLLS && !arrived; i++) arrived = allArrived();
+  const polls = t.oversubscribed ? 0 : FAST_POLLS;
+  for (let i = 0; i < polls && !arrived; i++) arrived = allArrived();
   if (!arrived) {
     const ready = (): boolean => {
       otherCollective(rank, seq, what);

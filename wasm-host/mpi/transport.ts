@@ -12,6 +12,7 @@ import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { copyBytes, copyShort, SHORT_COPY } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
+import { Fifo } from "./fifo.js";
 import { Mailboxes } from "./mailbox.js";
 import type { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
@@ -138,6 +139,8 @@ const SPIN_CHECKS_PER_CLOCK = 64;
 
 export class RankTransport {
   readonly me: number;
+  /** More ranks of this job on this host than cores: waits poll only briefly, then sleep. */
+  readonly oversubscribed: boolean;
   // Not readonly: rebind() points a parked rank at its host's new shared memory (migration).
   control: Control;
   private slot: number;
@@ -148,7 +151,7 @@ export class RankTransport {
   private mailboxSeen: Uint8Array;
   private mailboxSeenId: Int32Array;
   private readonly posted: PostedRecv[] = [];
-  private readonly unexpected: Incoming[] = [];
+  private readonly unexpected = new Fifo<Incoming>();
   /** The message each source is in the middle of sending us (fragments arrive in order). */
   private readonly partial = new Map<number, Incoming>();
   private readonly outQueues = new Map<number, Outgoing[]>();
@@ -176,12 +179,12 @@ export class RankTransport {
   ) {
     this.me = data.worldRank;
     this.linear = linear;
-    this.spinMs =
-      data.localCount > availableParallelism()
-        ? OVERSUBSCRIBED_SPIN_MS
-        : data.hostNames.length > 1
-          ? ACROSS_HOSTS_SPIN_MS
-          : SPIN_MS;
+    this.oversubscribed = data.localCount > availableParallelism();
+    this.spinMs = this.oversubscribed
+      ? OVERSUBSCRIBED_SPIN_MS
+      : data.hostNames.length > 1
+        ? ACROSS_HOSTS_SPIN_MS
+        : SPIN_MS;
     const bound = RankTransport.bind(data);
     this.control = bound.control;
     this.slot = bound.slot;
@@ -251,7 +254,7 @@ export class RankTransport {
   save(): SavedTransport {
     this.checkQuiescent("save its state", this.inbox);
     return {
-      unexpected: this.unexpected.map((m) => ({
+      unexpected: this.unexpected.toArray().map((m) => ({
         src: m.src,
         tag: m.tag,
         ctx: m.ctx,
@@ -453,9 +456,10 @@ export class RankTransport {
 
   /** Posts a receive; it may complete at once from the unexpected queue. */
   post(recv: PostedRecv): void {
+    const unexpected = this.unexpected;
     let i = -1;
-    for (let k = 0; k < this.unexpected.length; k++) {
-      if (matches(recv, this.unexpected[k] as Incoming)) {
+    for (let k = 0; k < unexpected.length; k++) {
+      if (matches(recv, unexpected.at(k) as Incoming)) {
         i = k;
         break;
       }
@@ -464,8 +468,8 @@ export class RankTransport {
       this.posted.push(recv);
       return;
     }
-    const msg = this.unexpected[i] as Incoming;
-    removeAt(this.unexpected, i);
+    const msg = unexpected.at(i) as Incoming;
+    unexpected.removeAt(i);
     this.bind(msg, recv);
     if (msg.complete) recv.onComplete(msg);
   }
