@@ -1,4 +1,5 @@
 // `granny run` (up + submit --wait + teardown in one command) and `granny demo`.
+import { availableParallelism } from "node:os";
 import type { Command } from "commander";
 import { createLogger, type JobKind, LocalCluster } from "../../actors/mod.js";
 import { runDemo } from "./demo.js";
@@ -39,6 +40,13 @@ export function runCommands(program: Command): void {
         // The job's output is what matters here: actors report only warnings unless asked.
         process.env.GRANNY_LOG ??= "warn";
         const log = createLogger("run");
+        const cpus = availableParallelism();
+        if (n > cpus) {
+          // A granule is meant to have a vCPU to itself; here they take turns on the cores.
+          log.warn(
+            `${n} granules on a machine with ${cpus} CPUs: they take turns on the cores (each is meant to have a vCPU of its own), so timings are not those of a cluster`,
+          );
+        }
         await using cluster = await LocalCluster.start({
           hosts: opts.hosts,
           slots,
