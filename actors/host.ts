@@ -202,7 +202,7 @@ export class HostActor {
     // pause) and run its message path until V8 has compiled it (wasm-host/mpi/warm-up.ts). The
     // host offers its slots once they have, or after WARM_UP_WAIT_MS, whichever comes first.
     await Promise.race([
-      prewarmGranuleWorkers([mpiProviderUrl().href], [mpiWarmUpPlan()]),
+      prewarmGranuleWorkers([mpiProviderUrl().href], [mpiWarmUpPlan()], this.opts.slots),
       new Promise((resolve) => setTimeout(resolve, WARM_UP_WAIT_MS).unref()),
     ]);
     // Then the OpenMP runtime (wasm-host/omp/warm-up.ts), once its exercise is built: that takes

@@ -84,14 +84,16 @@ let workerUrl: URL | undefined;
 /**
  * Starts warm granule workers ahead of the first launch, so that a host's first granule (or
  * the first rank restored on a migration target) does not wait for a thread to start, and has
- * them warm up by the plans given (worker-pool.ts). Resolves once those warm-ups have ended.
+ * them warm up by the plans given (worker-pool.ts). A host passes its slots: the pool then keeps
+ * as many workers as it can run granules at once. Resolves once those warm-ups have ended.
  */
 export function prewarmGranuleWorkers(
   providers: readonly string[] = [],
   warmUps: readonly WarmUpPlan[] = [],
+  slots?: number,
 ): Promise<void> {
   workerUrl ??= compiledModuleUrl(import.meta.url, "./granule-worker.js");
-  return fillPool(workerUrl, DEFAULT_LIMITS, providers, warmUps);
+  return fillPool(workerUrl, DEFAULT_LIMITS, providers, warmUps, slots);
 }
 
 const stagedThreads = new WeakMap<StagedRestore, Worker>();
