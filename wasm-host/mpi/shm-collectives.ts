@@ -105,7 +105,9 @@ export function wordAllreduceKind(
  * small allocations for one double. The same fold in the same order (rank n-1 first, then each
  * lower rank's elements combined into it), so the results are those of the general path: an int
  * sum is exact in a double (below 2^53) and wraps when stored into the Int32Array view, which is
- * what wrapping at every step, as the general path's stores do, comes to.
+ * what wrapping at every step, as the general path's stores do, comes to. Ranks of one call may
+ * take different paths (alignment is each rank's own): both put the same bytes in the control
+ * block, where a predefined type's packed form is its elements.
  */
 export function wordAllreduce(
   rank: MpiRank,
