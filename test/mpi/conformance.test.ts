@@ -29,6 +29,7 @@ const PROGRAM_NAMES = [
   "neighbor",
   "small_messages",
   "allreduce_words",
+  "allreduce_growth",
 ] as const;
 
 /** [ranks, hosts]: 1 to 8 ranks on one host, and splits where every neighbour pair crosses hosts. */

@@ -131,6 +131,10 @@ export function wordAllreduce(
   const mine = control.contributionIndex(me, parity, width);
   for (let i = 0; i < count; i++) parts[mine + i] = mem[src + i] as number;
   arriveAndWait(rank, seq, Coll.allreduce, 0, k, count * width, "MPI_Allreduce");
+  // The wait makes progress, which can run a nonblocking collective's user-defined operation,
+  // whose malloc can grow the memory: a view taken before may now be detached (writes to it
+  // are lost without an error). recvbuf stays in bounds, as memory only grows.
+  const out = kind === "f64" ? rank.mem.f64s() : rank.mem.i32s();
   const last = control.contributionIndex(slots[slots.length - 1] as number, parity, width);
   const dst = recvbuf / width;
   for (let i = 0; i < count; i++) {
@@ -143,7 +147,7 @@ export function wordAllreduce(
       // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
       else acc = x < acc ? x : acc;
     }
-    mem[dst + i] = acc;
+    out[dst + i] = acc;
   }
 }
 

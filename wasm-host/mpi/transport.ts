@@ -137,10 +137,20 @@ const EMPTY = new Uint8Array(0);
 const OVERSUBSCRIBED_SPIN_MS = 0.005;
 const SPIN_CHECKS_PER_CLOCK = 64;
 
+function oversubscribed(data: MpiRankData): boolean {
+  return data.localCount > availableParallelism();
+}
+
+/** How long a waiting rank polls before it sleeps, for this placement (see above). */
+function spinMsFor(data: MpiRankData): number {
+  if (oversubscribed(data)) return OVERSUBSCRIBED_SPIN_MS;
+  return data.hostNames.length > 1 ? ACROSS_HOSTS_SPIN_MS : SPIN_MS;
+}
+
 export class RankTransport {
   readonly me: number;
   /** More ranks of this job on this host than cores: waits poll only briefly, then sleep. */
-  readonly oversubscribed: boolean;
+  oversubscribed: boolean;
   // Not readonly: rebind() points a parked rank at its host's new shared memory (migration).
   control: Control;
   private slot: number;
@@ -179,12 +189,8 @@ export class RankTransport {
   ) {
     this.me = data.worldRank;
     this.linear = linear;
-    this.oversubscribed = data.localCount > availableParallelism();
-    this.spinMs = this.oversubscribed
-      ? OVERSUBSCRIBED_SPIN_MS
-      : data.hostNames.length > 1
-        ? ACROSS_HOSTS_SPIN_MS
-        : SPIN_MS;
+    this.oversubscribed = oversubscribed(data);
+    this.spinMs = spinMsFor(data);
     const bound = RankTransport.bind(data);
     this.control = bound.control;
     this.slot = bound.slot;
@@ -193,6 +199,9 @@ export class RankTransport {
     this.boxes = bound.boxes;
     this.mailboxSeen = new Uint8Array(data.localCount);
     this.mailboxSeenId = new Int32Array(data.localCount);
+    // The new placement may put more or fewer ranks here, or all of them.
+    this.oversubscribed = oversubscribed(data);
+    this.spinMs = spinMsFor(data);
   }
 
   private static bind(data: MpiRankData): {
@@ -721,7 +730,7 @@ export class RankTransport {
     }
   }
 
-  private readonly spinMs: number;
+  private spinMs: number;
 
   /** True when records or mailbox messages wait to be taken in by progress(). */
   get hasIncoming(): boolean {
