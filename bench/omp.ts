@@ -1,7 +1,8 @@
 // OpenMP benchmarks beside native clang-19 -fopenmp (libomp) measured in the same run, with two
 // threads: EPCC-style construct overheads (examples/omp/epcc.c: parallel, for, parallel for,
 // barrier, single, critical, lock, atomic, reduction) and the time of the OpenMP examples'
-// parallel kernels (stencil, reduction kernel, wavefront). The machine is shared, so each
+// parallel kernels (stencil, reduction kernel, wavefront), with the stencil's step alone in
+// steady state beside them. The machine is shared, so each
 // measurement is the best of five runs, ours and libomp's taken in turns.
 
 import { execFile } from "node:child_process";
@@ -149,8 +150,37 @@ export async function benchOmp(): Promise<Row[]> {
       ratio: slowdown(value, baseline),
     });
   }
+  rows.push(await stencilSteady());
   rows.push(...(await coldStart()));
   return rows;
+}
+
+/**
+ * The stencil example's step in steady state (bench/programs/stencil_steady.c): what V8's code
+ * for the loop costs against clang's, without the allocation and first touches that the
+ * example's kernel row includes (docs/openmp.md, "Where the stencil's time goes").
+ */
+async function stencilSteady(): Promise<Row> {
+  const built = await buildBoth("stencil_steady", path.join(here, "programs", "stencil_steady.c"));
+  const parse = (stdout: string): number => {
+    const m = /^stencil_steady (\d+) ([\d.]+)$/m.exec(stdout);
+    if (m === null) throw new Error(`stencil_steady printed no measurement:\n${stdout}`);
+    return Number(m[2]);
+  };
+  let value = Number.POSITIVE_INFINITY;
+  let baseline = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < RUNS; i++) {
+    value = Math.min(value, parse(await underGranny(built.wasm, ["1024"])));
+    baseline = Math.min(baseline, parse(await natively(built.native, ["1024"])));
+  }
+  return {
+    name: `stencil step 1024², steady state, ${THREADS} threads`,
+    value,
+    unit: "ms",
+    baseline,
+    baselineName: "clang -O3 -fopenmp",
+    ratio: slowdown(value, baseline),
+  };
 }
 
 /** Regions timed from a job's first fork (bench/programs/first_regions.c). */
