@@ -56,7 +56,10 @@ function makeScalarFn(op: number, float: boolean, big: boolean): Scalar | undefi
     case Op.SUM:
       return big ? (a, b) => (a as bigint) + (b as bigint) : (a, b) => (a as number) + (b as number);
     case Op.PROD:
-      return big ? (a, b) => (a as bigint) * (b as bigint) : (a, b) => (a as number) * (b as number);
+      if (big) return (a, b) => (a as bigint) * (b as bigint);
+      // Integers multiply as C does, keeping the low 32 bits (the typed array then keeps the
+      // element's width): a double product of two 32-bit values past 2^53 has lost them.
+      return float ? (a, b) => (a as number) * (b as number) : (a, b) => Math.imul(a as number, b as number);
     case Op.LAND:
       return (a, b) => (truth(a) && truth(b) ? one : zero);
     case Op.LOR:

@@ -52,6 +52,13 @@ int main(int argc, char **argv) {
       printf("%s int %d %d %d unsigned %u %u llong %lld %lld short %d uchar %u\n", names[o], ir[0], ir[1], ir[2], ur[0],
              ur[1], lr[0], lr[1], sr, cr);
   }
+  /* Products of 32-bit ints that overflow: the low 32 bits, as C's multiplication wraps (and not
+   * the low bits of a rounded double product). */
+  int pv[2] = {123456789 + rank * 987654321, -7 - rank * 65537}, pr[2];
+  unsigned pu = 2654435761u + (unsigned)rank, pur;
+  MPI_Allreduce(pv, pr, 2, MPI_INT, MPI_PROD, MPI_COMM_WORLD);
+  MPI_Reduce(&pu, &pur, 1, MPI_UNSIGNED, MPI_PROD, 0, MPI_COMM_WORLD);
+  if (rank == 0) printf("wrapping prod int %d %d unsigned %u\n", pr[0], pr[1], pur);
   for (int o = 0; o < 4; o++) {
     double dv[2] = {rank * 0.5, rank == 2 ? -8.0 : 2.0}, dr[2];
     float fv = (float)(rank + 1), fr;
