@@ -12,7 +12,6 @@ import { availableParallelism } from "node:os";
 import { ANY_SOURCE, ANY_TAG } from "./abi.js";
 import { copyBytes, copyShort, SHORT_COPY } from "./bytes.js";
 import { MpiJobAborted } from "./errors.js";
-import { Fifo } from "./fifo.js";
 import { Mailboxes } from "./mailbox.js";
 import type { LinearMemory } from "./memory.js";
 import type { MpiRankData, RankToRouter } from "./protocol.js";
@@ -26,6 +25,7 @@ import {
   Ring,
 } from "./ring.js";
 import { Control, type RankState } from "./shared-layout.js";
+import { UnexpectedMessages } from "./unexpected.js";
 
 /** What identifies a message and its size, from its first record. */
 interface MessageHead {
@@ -161,7 +161,7 @@ export class RankTransport {
   private mailboxSeen: Uint8Array;
   private mailboxSeenId: Int32Array;
   private readonly posted: PostedRecv[] = [];
-  private readonly unexpected = new Fifo<Incoming>();
+  private readonly unexpected = new UnexpectedMessages<Incoming>();
   /** The message each source is in the middle of sending us (fragments arrive in order). */
   private readonly partial = new Map<number, Incoming>();
   private readonly outQueues = new Map<number, Outgoing[]>();
@@ -465,20 +465,11 @@ export class RankTransport {
 
   /** Posts a receive; it may complete at once from the unexpected queue. */
   post(recv: PostedRecv): void {
-    const unexpected = this.unexpected;
-    let i = -1;
-    for (let k = 0; k < unexpected.length; k++) {
-      if (matches(recv, unexpected.at(k) as Incoming)) {
-        i = k;
-        break;
-      }
-    }
-    if (i < 0) {
+    const msg = this.unexpected.take((m) => matches(recv, m), recv.src === ANY_SOURCE ? undefined : recv.src);
+    if (msg === undefined) {
       this.posted.push(recv);
       return;
     }
-    const msg = unexpected.at(i) as Incoming;
-    unexpected.removeAt(i);
     this.bind(msg, recv);
     if (msg.complete) recv.onComplete(msg);
   }
