@@ -103,9 +103,8 @@ export function wordAllreduceKind(
  * recvbuf, through the control block without a packed copy or views made per call: the general
  * path packed the contribution, sliced and viewed every part and unpacked the result, a dozen
  * small allocations for one double. The same fold in the same order (rank n-1 first, then each
- * lower rank's elements combined into it), so the results are those of the general path: an int
- * sum is exact in a double (below 2^53) and wraps when stored into the Int32Array view, which is
- * what wrapping at every step, as the general path's stores do, comes to. Ranks of one call may
+ * lower rank's elements combined into it, through the same typed-array stores), so the results
+ * are those of the general path. Ranks of one call may
  * take different paths (alignment is each rank's own): both put the same bytes in the control
  * block, where a predefined type's packed form is its elements.
  */
@@ -135,19 +134,22 @@ export function wordAllreduce(
   // whose malloc can grow the memory: a view taken before may now be detached (writes to it
   // are lost without an error). recvbuf stays in bounds, as memory only grows.
   const out = kind === "f64" ? rank.mem.f64s() : rank.mem.i32s();
-  const last = control.contributionIndex(slots[slots.length - 1] as number, parity, width);
+  // Fold rank by rank into recvbuf (every contribution is in the control block by now): an int
+  // sum wrapped at every store is the sum wrapped once.
   const dst = recvbuf / width;
-  for (let i = 0; i < count; i++) {
-    let acc = parts[last + i] as number;
-    for (let r = slots.length - 2; r >= 0; r--) {
-      const x = parts[control.contributionIndex(slots[r] as number, parity, width) + i] as number;
-      if (op === Op.SUM) acc = x + acc;
+  const last = control.contributionIndex(slots[slots.length - 1] as number, parity, width);
+  for (let i = 0; i < count; i++) out[dst + i] = parts[last + i] as number;
+  for (let r = slots.length - 2; r >= 0; r--) {
+    const from = control.contributionIndex(slots[r] as number, parity, width);
+    for (let i = 0; i < count; i++) {
+      const x = parts[from + i] as number;
+      const acc = out[dst + i] as number;
+      if (op === Op.SUM) out[dst + i] = x + acc;
       // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
-      else if (op === Op.MAX) acc = x > acc ? x : acc;
+      else if (op === Op.MAX) out[dst + i] = x > acc ? x : acc;
       // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
-      else acc = x < acc ? x : acc;
+      else out[dst + i] = x < acc ? x : acc;
     }
-    out[dst + i] = acc;
   }
 }
 
