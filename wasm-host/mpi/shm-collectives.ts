@@ -104,9 +104,9 @@ export function wordAllreduceKind(
  * path packed the contribution, sliced and viewed every part and unpacked the result, a dozen
  * small allocations for one double. The same fold in the same order (rank n-1 first, then each
  * lower rank's elements combined into it, through the same typed-array stores), so the results
- * are those of the general path. Ranks of one call may
- * take different paths (alignment is each rank's own): both put the same bytes in the control
- * block, where a predefined type's packed form is its elements.
+ * are those of the general path. Ranks of one call may take different paths (alignment is each
+ * rank's own): both put the same bytes in the control block, where a predefined type's packed
+ * form is its elements.
  */
 export function wordAllreduce(
   rank: MpiRank,
