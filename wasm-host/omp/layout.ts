@@ -11,14 +11,21 @@
  */
 export const Ctl = {
   // -- line 0: what team threads poll between regions
-  /** Bumped by the main thread to start a parallel region (team threads wait on it). */
+  /**
+   * Moved by the main thread to start a parallel region (team threads wait on it): a count of
+   * forks above FORK_SIZE_BITS, the region's team size below (forkWord). The size travels in
+   * the same word because a thread left out of one region may read it late: by then the main
+   * thread may be writing the next region's parameters, and a team size read from another word
+   * could be the next region's, making the thread join a region that was not its own (and then
+   * run the next one twice, after which the join count never matched: a hang).
+   */
   forkGen: 0,
   /** 1 once the job is over: team threads leave their loop. */
   shutdown: 1,
   /** Team threads waiting (sleeping) for the next fork. */
   forkSleepers: 2,
   // -- line 1: the region's parameters, written before the fork, and words used inside regions
-  /** Threads in the current region's team. */
+  /** Unused (the team size is in the fork word since 27 Nov). */
   teamSize: 16,
   /** Function table index of the region's outlined function. */
   microtask: 17,
@@ -132,9 +139,23 @@ export function resetRegion(ctl: Int32Array, usedSlots: number): void {
   }
 }
 
+/** Bits of the fork word that hold the team size (MAX_POOL + 1 fits). */
+export const FORK_SIZE_BITS = 9;
+const FORK_SIZE_MASK = (1 << FORK_SIZE_BITS) - 1;
+
+/** The fork word that follows `previous` for a region of `teamSize` threads. */
+export function forkWord(previous: number, teamSize: number): number {
+  return (((previous >>> FORK_SIZE_BITS) + 1) << FORK_SIZE_BITS) | teamSize | 0;
+}
+
+/** The team size a fork word carries. */
+export function forkTeamSize(word: number): number {
+  return word & FORK_SIZE_MASK;
+}
+
 /** Ends the job's team: team threads leave their loop at the fork generation this moves. */
 export function shutDown(ctl: Int32Array): void {
   Atomics.store(ctl, Ctl.shutdown, 1);
-  Atomics.add(ctl, Ctl.forkGen, 1);
+  Atomics.store(ctl, Ctl.forkGen, forkWord(Atomics.load(ctl, Ctl.forkGen), 0));
   Atomics.notify(ctl, Ctl.forkGen);
 }

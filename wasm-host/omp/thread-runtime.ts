@@ -3,7 +3,7 @@
 // the team shares is in the control block (layout.ts); everything private is here.
 
 import type { ImportContext } from "../imports.js";
-import { Ctl, MAX_POOL, resetRegion } from "./layout.js";
+import { Ctl, forkTeamSize, forkWord, MAX_POOL, resetRegion } from "./layout.js";
 import { LoopDispatcher } from "./loops.js";
 import { MemoryViews } from "./memory-views.js";
 import type { OmpThreadData, OmpThreadMessage } from "./protocol.js";
@@ -261,14 +261,14 @@ export class OmpThreadRuntime {
     // Atomics.add publishes them (it orders every write before it); each Atomics.store would be
     // a full fence of its own.
     resetRegion(ctl, this.usedSlots);
-    ctl[Ctl.teamSize] = n;
     ctl[Ctl.microtask] = microtask;
     ctl[Ctl.argc] = argc;
     ctl[Ctl.argv] = argv;
     ctl[Ctl.regionMaxThreads] = this.maxThreads();
     ctl[Ctl.regionSchedKind] = this.runSched.kind;
     ctl[Ctl.regionSchedChunk] = this.runSched.chunk;
-    Atomics.add(ctl, Ctl.forkGen, 1);
+    // Only this thread moves the fork word (and shutDown, once this thread has finished).
+    Atomics.store(ctl, Ctl.forkGen, forkWord(ctl[Ctl.forkGen] as number, n));
     if (Atomics.load(ctl, Ctl.forkSleepers) > 0) Atomics.notify(ctl, Ctl.forkGen);
     const team = childFrame(this.frame, 0, n);
     try {
@@ -381,7 +381,8 @@ export class OmpThreadRuntime {
       waitWhileEqualFor(ctl, Ctl.forkGen, seen, this.data.waitSpinMs, this.spin, sleepers);
       seen = Atomics.load(ctl, Ctl.forkGen);
       if (Atomics.load(ctl, Ctl.shutdown) !== 0) return;
-      const n = Atomics.load(ctl, Ctl.teamSize);
+      // The size of the region `seen` started, not of a later one (layout.ts, forkGen).
+      const n = forkTeamSize(seen);
       const tid = p + 1;
       if (tid >= n) continue;
       // The implicit task inherits the master's data environment ICVs.

@@ -41,6 +41,17 @@ int main(void) {
   CHECK(team_size() == 5, "after omp_set_num_threads(5): %d", team_size());
   CHECK(omp_get_thread_limit() >= 5, "thread limit");
   CHECK(omp_get_num_procs() >= 1, "num procs");
+
+  /* Team sizes that change from region to region, so that threads left out of one region are
+   * in the next (a late one once joined a region that was not its own, and the job hung). */
+  long long total = 0, expected = 0;
+  for (int r = 0; r < 400; r++) {
+    int size = 1 + (r * 7) % 5;
+    expected += size;
+#pragma omp parallel num_threads(size) reduction(+ : total)
+    total += 1;
+  }
+  CHECK(total == expected, "varying team sizes: %lld members, expected %lld", total, expected);
   printf("num_threads ok\n");
   return 0;
 }
