@@ -80,9 +80,19 @@ export class OmpTasks {
     return task;
   }
 
-  /** __kmpc_omp_task: defers the task to the team's queue, or runs it now. */
+  /**
+   * __kmpc_omp_task: defers the task to the team's queue, or runs it now. An untied task gives
+   * itself back this way at a task scheduling point (clang splits it into parts, sets the next
+   * part in its descriptor and submits the running task again): it is resumed on this thread as
+   * soon as its part returns (resubmitted), which is one of the schedules an untied task allows.
+   * Before, that submission queued the task a second time, and the first return freed it.
+   */
   submit(task: number): number {
     const header = task - HEADER;
+    if (header === this.current) {
+      this.resubmitted = header;
+      return 0;
+    }
     this.countIn(header);
     if (this.host.teamIsShared() && this.enqueue(task)) return 0;
     this.run(task, false);
@@ -104,6 +114,8 @@ export class OmpTasks {
   }
 
   completeUndeferred(task: number): void {
+    // An untied if(0) task whose first part gave itself back: its other parts run now.
+    this.resumeParts(task);
     this.leave();
     this.release(task - HEADER);
   }
@@ -220,7 +232,9 @@ export class OmpTasks {
     const header = task - HEADER;
     this.enter(header);
     try {
+      this.resubmitted = 0;
       this.host.call(this.host.mem.getI32(task + ROUTINE))(this.host.gtid, task);
+      this.resumeParts(task);
     } finally {
       this.leave();
     }
@@ -231,6 +245,18 @@ export class OmpTasks {
     if (group !== 0) Atomics.sub(mem.i32For(group), group >>> 2, 1);
     if (deferred) Atomics.sub(ctl, Tasks.outstanding, 1);
     this.release(header);
+  }
+
+  /** The header of the running task if it submitted itself again (an untied task's next part). */
+  private resubmitted = 0;
+
+  /** Runs the routine again for as long as the running task gives itself back (see submit). */
+  private resumeParts(task: number): void {
+    const header = task - HEADER;
+    while (this.resubmitted === header) {
+      this.resubmitted = 0;
+      this.host.call(this.host.mem.getI32(task + ROUTINE))(this.host.gtid, task);
+    }
   }
 
   private saved: { current: number; group: number }[] = [];

@@ -95,6 +95,36 @@ int main(void) {
     c = b * 10;
   }
   CHECK(a == 1 && b == 2 && c == 20, "depend chain %d %d %d", a, b, c);
+
+  /* Untied tasks: clang splits them at task scheduling points into parts that the task submits
+   * again to resume (each run must complete the task once, however often it was given back). */
+  for (int rep = 0; rep < 50; rep++) {
+    int u = 0, children = 0, undeferred = 0;
+#pragma omp parallel
+#pragma omp single
+    for (int i = 0; i < 20; i++) {
+#pragma omp task untied shared(u, children)
+      {
+#pragma omp taskyield
+#pragma omp atomic
+        u++;
+#pragma omp task shared(children)
+        {
+#pragma omp atomic
+          children++;
+        }
+#pragma omp taskwait
+#pragma omp atomic
+        u++;
+      }
+#pragma omp task untied shared(undeferred)
+      {
+#pragma omp atomic
+        undeferred++;
+      }
+    }
+    CHECK(u == 40 && children == 20 && undeferred == 20, "untied tasks: %d %d %d", u, children, undeferred);
+  }
   printf("tasks ok\n");
   return 0;
 }
