@@ -16,7 +16,12 @@ export class OmpEnvError extends Error {
   override readonly name = "OmpEnvError";
 }
 
-const DEFAULT_STACK = 2 << 20;
+/**
+ * A team thread's stack when OMP_STACKSIZE is not set: libomp's default on 64-bit machines. It
+ * was 2 MiB, and a team stack has no guard: a thread with a 3 MiB local array ran over the next
+ * thread's memory (a hang or a silent wrong result) where libomp's threads ran correctly.
+ */
+const DEFAULT_STACK = 4 << 20;
 
 function positiveInt(name: string, text: string): number {
   const n = Number(text.trim());

@@ -40,6 +40,27 @@ int main(void) {
   CHECK(shared_sum == 5 * team + team * (team - 1) / 2, "firstprivate sum %d", shared_sum);
   CHECK(omp_get_num_teams() == 1 && omp_get_team_num() == 0, "teams");
   CHECK(omp_is_initial_device() && omp_get_cancellation() == 0, "device/cancellation");
+
+  /* A 3 MiB local array in every team thread fits the default stack (libomp's is 4 MiB), and no
+   * thread's stack reaches another's. */
+  int intact = 0;
+#pragma omp parallel reduction(+ : intact)
+  {
+    int t = omp_get_thread_num();
+    volatile char mine[4096];
+    for (int i = 0; i < (int)sizeof mine; i++) mine[i] = (char)t;
+#pragma omp barrier
+    if (t > 0) {
+      volatile char big[3 << 20];
+      for (int i = 0; i < (int)sizeof big; i += 64) big[i] = (char)(i >> 6);
+      for (int i = 0; i < (int)sizeof big; i += 64) intact -= big[i] != (char)(i >> 6);
+    }
+#pragma omp barrier
+    int same = 1;
+    for (int i = 0; i < (int)sizeof mine; i++) same &= mine[i] == (char)t;
+    intact += same;
+  }
+  CHECK(intact == team, "%d of %d threads kept their stacks with a 3 MiB array on each", intact, team);
   printf("parallel ok\n");
   return 0;
 }
