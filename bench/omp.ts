@@ -134,53 +134,54 @@ export async function benchOmp(): Promise<Row[]> {
     });
   }
   for (const { name, args } of KERNELS) {
-    const built = await buildBoth(name);
-    let value = Number.POSITIVE_INFINITY;
-    let baseline = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < RUNS; i++) {
-      value = Math.min(value, parseKernelMs(await underGranny(built.wasm, args)));
-      baseline = Math.min(baseline, parseKernelMs(await natively(built.native, args)));
-    }
-    rows.push({
-      name: `${name} kernel ${args.join("x")}, ${THREADS} threads`,
-      value,
-      unit: "ms",
-      baseline,
-      baselineName: "clang -O3 -fopenmp",
-      ratio: slowdown(value, baseline),
-    });
+    rows.push(
+      await kernelRow(
+        `${name} kernel ${args.join("x")}, ${THREADS} threads`,
+        await buildBoth(name),
+        args,
+        parseKernelMs,
+      ),
+    );
   }
-  rows.push(await stencilSteady());
+  // The stencil example's step alone in steady state (bench/programs/stencil_steady.c): what V8's
+  // code for the loop costs against clang's, without the allocation and first touches that the
+  // example's kernel row includes (docs/openmp.md, "Where the stencil's time goes").
+  const steady = await buildBoth("stencil_steady", path.join(here, "programs", "stencil_steady.c"));
+  rows.push(
+    await kernelRow(`stencil step 1024², steady state, ${THREADS} threads`, steady, ["1024"], parseSteadyMs),
+  );
   rows.push(...(await coldStart()));
   return rows;
 }
 
-/**
- * The stencil example's step in steady state (bench/programs/stencil_steady.c): what V8's code
- * for the loop costs against clang's, without the allocation and first touches that the
- * example's kernel row includes (docs/openmp.md, "Where the stencil's time goes").
- */
-async function stencilSteady(): Promise<Row> {
-  const built = await buildBoth("stencil_steady", path.join(here, "programs", "stencil_steady.c"));
-  const parse = (stdout: string): number => {
-    const m = /^stencil_steady (\d+) ([\d.]+)$/m.exec(stdout);
-    if (m === null) throw new Error(`stencil_steady printed no measurement:\n${stdout}`);
-    return Number(m[2]);
-  };
+/** A kernel's row: the best of RUNS runs, ours and clang's taken in turns. */
+async function kernelRow(
+  name: string,
+  built: { wasm: Uint8Array; native: string },
+  args: readonly string[],
+  parse: (stdout: string) => number,
+): Promise<Row> {
   let value = Number.POSITIVE_INFINITY;
   let baseline = Number.POSITIVE_INFINITY;
   for (let i = 0; i < RUNS; i++) {
-    value = Math.min(value, parse(await underGranny(built.wasm, ["1024"])));
-    baseline = Math.min(baseline, parse(await natively(built.native, ["1024"])));
+    value = Math.min(value, parse(await underGranny(built.wasm, args)));
+    baseline = Math.min(baseline, parse(await natively(built.native, args)));
   }
   return {
-    name: `stencil step 1024², steady state, ${THREADS} threads`,
+    name,
     value,
     unit: "ms",
     baseline,
     baselineName: "clang -O3 -fopenmp",
     ratio: slowdown(value, baseline),
   };
+}
+
+/** "stencil_steady <n> <ms per step>" -> ms per step. */
+function parseSteadyMs(stdout: string): number {
+  const m = /^stencil_steady (\d+) ([\d.]+)$/m.exec(stdout);
+  if (m === null) throw new Error(`stencil_steady printed no measurement:\n${stdout}`);
+  return Number(m[2]);
 }
 
 /** Regions timed from a job's first fork (bench/programs/first_regions.c). */
