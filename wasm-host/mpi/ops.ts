@@ -172,36 +172,60 @@ function reducePairs(op: number, kind: BasicKind, a: Uint8Array, b: Uint8Array):
 function reduceDoubles(op: number, a: Uint8Array, b: Uint8Array): boolean {
   if (((a.byteOffset | b.byteOffset) & 7) !== 0) return false;
   const n = b.length >> 3;
-  return fold(op, new Float64Array(a.buffer, a.byteOffset, n), new Float64Array(b.buffer, b.byteOffset, n));
+  return fold(
+    op,
+    new Float64Array(a.buffer, a.byteOffset, n),
+    0,
+    new Float64Array(b.buffer, b.byteOffset, n),
+    0,
+    n,
+  );
 }
 
 function reduceInts(op: number, a: Uint8Array, b: Uint8Array): boolean {
   if (((a.byteOffset | b.byteOffset) & 3) !== 0) return false;
   const n = b.length >> 2;
-  return fold(op, new Int32Array(a.buffer, a.byteOffset, n), new Int32Array(b.buffer, b.byteOffset, n));
+  return fold(
+    op,
+    new Int32Array(a.buffer, a.byteOffset, n),
+    0,
+    new Int32Array(b.buffer, b.byteOffset, n),
+    0,
+    n,
+  );
 }
 
-/** y = x op y elementwise for SUM, MAX and MIN; false for another op (the generic path takes it). */
-function fold(op: number, x: Float64Array | Int32Array, y: Float64Array | Int32Array): boolean {
-  const n = y.length;
+/**
+ * y[yAt + i] = x[xAt + i] op y[yAt + i] for n elements, for SUM, MAX and MIN; false for another
+ * op (the generic path takes it). Offsets rather than subarrays, so that a caller folding into
+ * a view it keeps (shm-collectives.ts) makes none per call.
+ */
+export function fold(
+  op: number,
+  x: Float64Array | Int32Array,
+  xAt: number,
+  y: Float64Array | Int32Array,
+  yAt: number,
+  n: number,
+): boolean {
   switch (op) {
     case Op.SUM:
-      for (let i = 0; i < n; i++) y[i] = (x[i] as number) + (y[i] as number);
+      for (let i = 0; i < n; i++) y[yAt + i] = (x[xAt + i] as number) + (y[yAt + i] as number);
       return true;
     case Op.MAX:
       for (let i = 0; i < n; i++) {
-        const u = x[i] as number;
-        const v = y[i] as number;
+        const u = x[xAt + i] as number;
+        const v = y[yAt + i] as number;
         // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
-        y[i] = u > v ? u : v;
+        y[yAt + i] = u > v ? u : v;
       }
       return true;
     case Op.MIN:
       for (let i = 0; i < n; i++) {
-        const u = x[i] as number;
-        const v = y[i] as number;
+        const u = x[xAt + i] as number;
+        const v = y[yAt + i] as number;
         // biome-ignore lint/complexity/useMathMinMax: the generic path's comparison, NaN included
-        y[i] = u < v ? u : v;
+        y[yAt + i] = u < v ? u : v;
       }
       return true;
     default:

@@ -25,7 +25,7 @@
 import type { Reduction } from "./collective-algorithms.js";
 import { type TypeInfo, unpack } from "./datatypes.js";
 import { mpiError } from "./errors.js";
-import { Op } from "./ops.js";
+import { fold, Op } from "./ops.js";
 import { COLL_KIND_BITS, COLLECTIVE_NAMES, Coll, type MpiRank } from "./rank.js";
 import { CONTRIBUTION_BYTES } from "./shared-layout.js";
 import type { CommState } from "./state.js";
@@ -102,9 +102,9 @@ export function wordAllreduceKind(
  * MPI_Allreduce of `count` doubles or ints (wordAllreduceKind) from linear memory at `from` into
  * recvbuf, through the control block without a packed copy or views made per call: the general
  * path packed the contribution, sliced and viewed every part and unpacked the result, a dozen
- * small allocations for one double. The same fold in the same order (rank n-1 first, then each
- * lower rank's elements combined into it, through the same typed-array stores), so the results
- * are those of the general path. Ranks of one call may take different paths (alignment is each
+ * small allocations for one double. The general path's own fold (ops.ts `fold`), in the same
+ * order (rank n-1 first, then each lower rank's elements combined into it), so the results are
+ * those of the general path. Ranks of one call may take different paths (alignment is each
  * rank's own): both put the same bytes in the control block, where a predefined type's packed
  * form is its elements.
  */
@@ -134,22 +134,12 @@ export function wordAllreduce(
   // whose malloc can grow the memory: a view taken before may now be detached (writes to it
   // are lost without an error). recvbuf stays in bounds, as memory only grows.
   const out = kind === "f64" ? rank.mem.f64s() : rank.mem.i32s();
-  // Fold rank by rank into recvbuf (every contribution is in the control block by now): an int
-  // sum wrapped at every store is the sum wrapped once.
+  // Fold rank by rank into recvbuf: every contribution is in the control block by now.
   const dst = recvbuf / width;
   const last = control.contributionIndex(slots[slots.length - 1] as number, parity, width);
   for (let i = 0; i < count; i++) out[dst + i] = parts[last + i] as number;
   for (let r = slots.length - 2; r >= 0; r--) {
-    const from = control.contributionIndex(slots[r] as number, parity, width);
-    for (let i = 0; i < count; i++) {
-      const x = parts[from + i] as number;
-      const acc = out[dst + i] as number;
-      if (op === Op.SUM) out[dst + i] = x + acc;
-      // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
-      else if (op === Op.MAX) out[dst + i] = x > acc ? x : acc;
-      // biome-ignore lint/complexity/useMathMinMax: the general path's comparison, NaN included
-      else out[dst + i] = x < acc ? x : acc;
-    }
+    fold(op, parts, control.contributionIndex(slots[r] as number, parity, width), out, dst, count);
   }
 }
 
