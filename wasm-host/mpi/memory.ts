@@ -8,7 +8,8 @@ export class LinearMemory {
   /** Element views, made when first asked for and again after growth (elements()). */
   private doubleView = new Float64Array(0);
   private intView = new Int32Array(0);
-  private elementsOf: ArrayBufferLike | undefined;
+  /** The byte view the element views were made beside: refresh() replaces it on growth. */
+  private elementsOf: Uint8Array | undefined;
 
   constructor(private readonly memory: () => WebAssembly.Memory) {}
 
@@ -52,11 +53,10 @@ export class LinearMemory {
 
   private elements(): void {
     this.refresh();
-    const buffer = this.bytes.buffer;
-    if (this.elementsOf === buffer && this.intView.length === this.bytes.length >> 2) return;
-    this.elementsOf = buffer;
-    this.doubleView = new Float64Array(buffer, 0, this.bytes.length >> 3);
-    this.intView = new Int32Array(buffer, 0, this.bytes.length >> 2);
+    if (this.elementsOf === this.bytes) return;
+    this.elementsOf = this.bytes;
+    this.doubleView = new Float64Array(this.bytes.buffer, 0, this.bytes.length >> 3);
+    this.intView = new Int32Array(this.bytes.buffer, 0, this.bytes.length >> 2);
   }
 
   i32(ptr: number): number {

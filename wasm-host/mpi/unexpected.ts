@@ -42,24 +42,19 @@ export class UnexpectedMessages<T extends { readonly src: number }> {
    */
   take(test: (msg: T) => boolean, source?: number): T | undefined {
     const queue = source === undefined ? this.all : this.bySource.get(source);
-    if (queue === undefined) return undefined;
-    const i = firstLive(queue, test);
-    if (i < 0) return undefined;
-    const entry = queue.at(i) as Entry<T>;
+    const entry = queue?.find((e) => !e.taken && test(e.msg));
+    if (entry === undefined) return undefined;
     entry.taken = true;
     this.live--;
-    if (i === 0) queue.removeAt(0);
-    dropTakenHead(queue);
+    // The queue searched is one of these two.
     dropTakenHead(this.all);
-    const own = this.bySource.get(entry.msg.src);
-    if (own !== undefined) dropTakenHead(own);
+    dropTakenHead(this.bySource.get(entry.msg.src) as Fifo<Entry<T>>);
     return entry.msg;
   }
 
   /** The first message in arrival order that passes `test`, left in place. */
   find(test: (msg: T) => boolean): T | undefined {
-    const i = firstLive(this.all, test);
-    return i < 0 ? undefined : (this.all.at(i) as Entry<T>).msg;
+    return this.all.find((e) => !e.taken && test(e.msg))?.msg;
   }
 
   /** The messages not taken, in arrival order. */
@@ -69,14 +64,6 @@ export class UnexpectedMessages<T extends { readonly src: number }> {
       .filter((e) => !e.taken)
       .map((e) => e.msg);
   }
-}
-
-function firstLive<T>(queue: Fifo<Entry<T>>, test: (msg: T) => boolean): number {
-  for (let k = 0; k < queue.length; k++) {
-    const e = queue.at(k) as Entry<T>;
-    if (!e.taken && test(e.msg)) return k;
-  }
-  return -1;
 }
 
 function dropTakenHead<T>(queue: Fifo<Entry<T>>): void {
